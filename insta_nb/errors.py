@@ -1,0 +1,286 @@
+"""The one exception tree of insta_nb.
+
+Every error the toolkit raises to users derives from :class:`InstaError`. httpx
+errors are translated in :mod:`insta_nb.client` and never leak out.
+
+    InstaError
+    ├── UsageError               called the wrong way (e.g. a sync call on the engine thread)
+    ├── ConfigurationError       missing or malformed settings or credentials
+    ├── ValidationError          a spec was rejected locally, before any request; ``field_errors``
+    ├── ReadOnlyKeyError         a mutation was refused locally because the key is read-only
+    ├── JobCancelledError        a queued job was cancelled (its cell re-ran, its widget closed)
+    ├── DeadlineExceededError    a job could not be sent before its deadline
+    ├── CreateNotConfirmedError  an ambiguous create that reconciliation could not find
+    ├── TransportError           no usable response arrived
+    │   ├── ConnectError         never sent (connection refused, DNS, pool timeout): safe to retry
+    │   ├── TimeoutError         sent, no answer in time: the server may have applied it
+    │   └── ProtocolError        the connection dropped mid-exchange: may have been applied
+    └── APIError                 the API answered with an error; ``status``, ``message``, ``body``
+        ├── BadRequestError      400, with ``field_errors`` when the body names fields
+        ├── AuthenticationError  401
+        ├── PermissionDeniedError 403
+        ├── NotFoundError        404
+        ├── ConflictError        409
+        ├── RateLimitedError     429, with ``retry_after`` when the API sent one
+        ├── ServerError          5xx
+        └── UnexpectedResponseError  a success status with a body we cannot read
+
+Each error knows whether its request reached the server (``sent``) and whether its
+effect is unknown (``ambiguous``); the engine's retry policy reads only these two
+facts, so it never needs to know about HTTP.
+
+This module is stdlib only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = [
+    "APIError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "ConnectError",
+    "CreateNotConfirmedError",
+    "DeadlineExceededError",
+    "InstaError",
+    "JobCancelledError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "ProtocolError",
+    "RateLimitedError",
+    "ReadOnlyKeyError",
+    "ServerError",
+    "TimeoutError",
+    "TransportError",
+    "UnexpectedResponseError",
+    "UsageError",
+    "ValidationError",
+    "status_error",
+]
+
+
+class InstaError(Exception):
+    """Root of every error raised by insta_nb."""
+
+    #: Whether the request left this machine (``None`` when no request was involved).
+    sent: bool | None = None
+    #: Whether the server may have applied the request although we saw no success.
+    ambiguous: bool = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(InstaError):
+    """The toolkit was used in a way that cannot work."""
+
+
+class ConfigurationError(InstaError):
+    """Settings or credentials are missing or malformed."""
+
+
+class ValidationError(InstaError):
+    """A request was rejected locally, before anything was sent.
+
+    ``field_errors`` maps a field name (in the API's spelling, e.g. ``clusterName``)
+    to a message a person can act on.
+    """
+
+    sent = False
+
+    def __init__(self, field_errors: Mapping[str, str], message: str | None = None) -> None:
+        self.field_errors = dict(field_errors)
+        text = message or "; ".join(f"{k}: {v}" for k, v in self.field_errors.items())
+        super().__init__(text or "invalid request")
+
+
+class ReadOnlyKeyError(InstaError):
+    """A mutation was refused locally: the configured key can only read."""
+
+    sent = False
+
+
+class JobCancelledError(InstaError):
+    """A queued job was cancelled before it was sent."""
+
+    sent = False
+
+
+class DeadlineExceededError(InstaError):
+    """A job could not complete before its deadline."""
+
+
+class CreateNotConfirmedError(InstaError):
+    """A create's outcome was unknown and no matching cluster appeared.
+
+    The intent is kept: if the cluster shows up later, it is still adopted.
+    """
+
+    def __init__(self, cluster_name: str, message: str | None = None) -> None:
+        self.cluster_name = cluster_name
+        super().__init__(message or f"cluster {cluster_name!r} was not created")
+
+
+class TransportError(InstaError):
+    """No usable response arrived."""
+
+    sent = True
+    ambiguous = True
+
+
+class ConnectError(TransportError):
+    """The request never left: connecting failed. Always safe to retry."""
+
+    sent = False
+    ambiguous = False
+
+
+class TimeoutError(TransportError):
+    """The request was sent but no answer arrived in time."""
+
+
+class ProtocolError(TransportError):
+    """The connection broke during the exchange."""
+
+
+class APIError(InstaError):
+    """The API answered with an error status."""
+
+    sent = True
+    status: int = 0
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        body: Any = None,
+        method: str = "",
+        path: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+        self.method = method
+        self.path = path
+        self.retry_after = retry_after
+
+    @property
+    def field_errors(self) -> dict[str, str]:
+        """Messages keyed by field, when the API's body names fields."""
+        return field_errors_from_body(self.body)
+
+    def __str__(self) -> str:
+        where = f" ({self.method} {self.path})" if self.method else ""
+        return f"{self.status} {self.message}{where}"
+
+
+class BadRequestError(APIError):
+    """400: the API rejected the request's content."""
+
+
+class AuthenticationError(APIError):
+    """401: the API did not accept the credentials."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the credentials may not do this (e.g. a read-only key)."""
+
+
+class NotFoundError(APIError):
+    """404: no such resource."""
+
+
+class ConflictError(APIError):
+    """409: the resource already exists or is in a conflicting state."""
+
+
+class RateLimitedError(APIError):
+    """429: the API's rate limit was hit. The request was not applied."""
+
+    sent = True
+    ambiguous = False
+
+
+class ServerError(APIError):
+    """5xx: the API failed. 502/504 may hide an applied request."""
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        # 503 means the API refused the work; 500/502/504 can follow a partial success.
+        self.ambiguous = self.status != 503
+
+
+class UnexpectedResponseError(APIError):
+    """The API answered with a success status but a body we cannot understand."""
+
+    ambiguous = True
+
+
+_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitedError,
+}
+
+
+def status_error(
+    status: int,
+    body: Any,
+    *,
+    method: str = "",
+    path: str = "",
+    retry_after: float | None = None,
+) -> APIError:
+    """Build the most specific :class:`APIError` for an HTTP status and body."""
+    cls = _BY_STATUS.get(status)
+    if cls is None:
+        cls = ServerError if status >= 500 else APIError
+    return cls(
+        message_from_body(body, status),
+        status=status,
+        body=body,
+        method=method,
+        path=path,
+        retry_after=retry_after,
+    )
+
+
+def message_from_body(body: Any, status: int) -> str:
+    """The API's own message from any of its error body shapes."""
+    if isinstance(body, Mapping):
+        for key in ("message", "error", "status"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
+        fields = field_errors_from_body(body)
+        if fields:
+            return "; ".join(f"{k}: {v}" for k, v in fields.items())
+    if isinstance(body, str) and body.strip():
+        return body.strip()[:500]
+    return f"HTTP {status}"
+
+
+def field_errors_from_body(body: Any) -> dict[str, str]:
+    """Field messages from ``{"errors": {field: msg}}`` or ``{"errors": [{name, message}]}``."""
+    if not isinstance(body, Mapping):
+        return {}
+    errors = body.get("errors")
+    if isinstance(errors, Mapping):
+        return {str(k): str(v) for k, v in errors.items()}
+    if isinstance(errors, list):
+        out: dict[str, str] = {}
+        for item in errors:
+            if isinstance(item, Mapping) and "name" in item:
+                out[str(item["name"])] = str(item.get("message", ""))
+        return out
+    return {}
