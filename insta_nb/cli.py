@@ -1,16 +1,141 @@
-"""The ``insta-nb`` command line."""
+"""The ``insta-nb`` command line.
+
+One function adds each subcommand to the parser and sets its ``handler``; ``main``
+only parses and dispatches, so that another subcommand is one more ``_add_...``.
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
 
 import insta_nb
 
+Handler = Callable[[argparse.Namespace], int]
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
-def main(argv: Sequence[str] | None = None) -> int:
+
+def _non_negative(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, not {text}")
+    return value
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, not {text}")
+    return value
+
+
+def _add_simulator(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    # Imported here rather than at the top: the other subcommands do not need it.
+    from insta_nb.simulator import settings as defaults
+
+    parser = commands.add_parser(
+        "simulator",
+        help="serve the API simulator on loopback in the foreground",
+        description=(
+            "Serve an in-memory simulator of the Instaclustr Provisioning API v1 until "
+            "Ctrl-C. It prints its URL and the credentials it accepts."
+        ),
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8808, help="port (default 8808; 0 = free)")
+    parser.add_argument(
+        "--speed", type=_positive, default=1.0, help="lifecycle speed factor (default 1)"
+    )
+    parser.add_argument(
+        "--interval",
+        type=_non_negative,
+        default=2.5,
+        help="rate limit: seconds between requests per client IP (default 2.5; 0 = off)",
+    )
+    parser.add_argument(
+        "--retry-after",
+        type=_non_negative,
+        default=None,
+        help="send Retry-After with 429 (default: no header, like the real API)",
+    )
+    parser.add_argument("--username", default=defaults.DEFAULT_USERNAME)
+    parser.add_argument("--api-key", default=defaults.DEFAULT_API_KEY)
+    parser.add_argument("--read-only-key", default=defaults.DEFAULT_READ_ONLY_KEY)
+    parser.add_argument("--seed", type=int, default=0, help="seed of ids and random faults")
+    parser.add_argument("--access-log", action="store_true", help="log every request")
+    parser.set_defaults(handler=_run_simulator)
+
+
+def _announce(out: TextIO, url: str, args: argparse.Namespace) -> None:
+    limit = f"1 request per {args.interval:g} s per client IP" if args.interval else "off"
+    lines = [
+        f"insta-nb simulator serving the Provisioning API v1 at {url}",
+        f"  username:       {args.username}",
+        f"  API key:        {args.api_key}  (full access)",
+        f"  read-only key:  {args.read_only_key}  (GET only)",
+        f"  rate limit:     {limit}; lifecycle speed ×{args.speed:g}",
+        "These credentials open this simulator only; they are not secrets. To use it:",
+        f"  export INSTACLUSTR_API_URL={url} INSTACLUSTR_USERNAME={args.username} "
+        f"INSTACLUSTR_API_KEY={args.api_key}",
+        "Press Ctrl-C to stop.",
+    ]
+    print("\n".join(lines), file=out, flush=True)
+
+
+def _run_simulator(args: argparse.Namespace) -> int:
+    from insta_nb.simulator import Simulator, SimulatorSettings
+    from insta_nb.simulator.server import bind, run_foreground, url_for
+
+    try:
+        settings = SimulatorSettings(
+            username=args.username,
+            api_key=args.api_key,
+            read_only_key=args.read_only_key,
+            interval=args.interval or None,
+            retry_after=args.retry_after,
+            speed=args.speed,
+            seed=args.seed,
+        )
+        sock = bind(args.host, args.port)
+    except (ValueError, OSError) as exc:
+        print(f"insta-nb simulator: {exc}", file=sys.stderr)
+        return 2
+    if args.host not in _LOOPBACK:
+        print(f"warning: serving on {args.host}, not only on this machine", file=sys.stderr)
+    sim = Simulator(settings=settings)
+    _announce(sys.stdout, url_for(sock), args)
+    try:
+        run_foreground(sim.app, sock, access_log=args.access_log)
+    except KeyboardInterrupt:
+        # uvicorn shut down gracefully, then re-raised the Ctrl-C for us: a normal stop.
+        pass
+    finally:
+        sock.close()
+    print("insta-nb simulator stopped.", flush=True)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``insta-nb`` parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="insta-nb", description=insta_nb.__doc__)
     parser.add_argument("--version", action="version", version=insta_nb.__version__)
-    parser.parse_args(argv)
-    parser.print_help()
-    return 0
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_simulator(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``insta-nb``; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 0
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
