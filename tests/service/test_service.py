@@ -1,0 +1,188 @@
+"""The service against the in-process simulator on a fake clock: what a user notices."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from insta_nb import errors
+from insta_nb.models import ClusterStatus, FirewallRuleSpec
+from insta_nb.service import OperationState
+from insta_nb.simulator import Faults
+
+from .conftest import World, make_world, run, spec
+
+
+def test_create_then_watch_reaches_running_without_a_single_429(world: World) -> None:
+    async def body() -> None:
+        cluster_id = await world.drive(world.service.create_cluster(spec()))
+        row = world.service.inventory.get(cluster_id)
+        assert row is not None
+        assert row.name == "demo_cluster"
+        stop = world.service.watch()
+        await world.clock.run_until(
+            lambda: (
+                (r := world.service.inventory.get(cluster_id)) is not None
+                and r.status is ClusterStatus.RUNNING
+            ),
+            limit=1200,
+        )
+        stop()
+        row = world.service.inventory.get(cluster_id)
+        assert row is not None
+        assert (row.running_node_count, row.node_count) == (3, 3)
+        assert (row.provider, row.region) == ("AWS_VPC", "US_WEST_2")
+        await world.service.aclose()
+
+    run(body)
+    assert world.sim.stats.rejected_429 == 0
+
+
+def test_an_existing_name_is_refused_before_sending(world: World) -> None:
+    async def body() -> None:
+        await world.drive(world.service.create_cluster(spec()))
+        with pytest.raises(errors.ValidationError) as info:
+            await world.drive(world.service.create_cluster(spec()))
+        assert "clusterName" in info.value.field_errors
+
+    run(body)
+    assert world.sent("POST") == 1
+
+
+def test_an_invalid_spec_is_refused_with_field_messages_and_nothing_is_sent(world: World) -> None:
+    async def body() -> None:
+        with pytest.raises(errors.ValidationError) as info:
+            await world.drive(world.service.create_cluster(spec(name="bad name!")))
+        assert "clusterName" in info.value.field_errors
+
+    run(body)
+    assert len(world.sim.log) == 0
+
+
+def test_a_lost_create_response_is_reconciled_to_exactly_one_adopted_cluster() -> None:
+    world = make_world(faults=Faults(lose_create_response=1))
+
+    async def body() -> str:
+        states: list[OperationState] = []
+        world.service.subscribe(lambda e: e.operation and states.append(e.operation.state))
+        cluster_id = await world.drive(world.service.create_cluster(spec()))
+        assert OperationState.RECONCILING in states
+        assert states[-1] is OperationState.DONE
+        return cluster_id
+
+    cluster_id = run(body)
+    records = [c for c in world.sim.cluster_records() if c.name == "demo_cluster"]
+    assert [c.id for c in records] == [cluster_id]
+    assert world.sent("POST") == 1
+
+
+def test_a_create_that_never_arrived_is_reported_not_created() -> None:
+    # Every connection drops before the API sees it, for the create only long enough.
+    world = make_world(faults=Faults(drop_rate=1.0, drop_after_apply=0.0))
+
+    async def body() -> None:
+        async def heal() -> None:
+            await world.clock.sleep(1.0)
+            world.sim.faults.drop_rate = 0.0
+
+        healer = asyncio.ensure_future(heal())
+        world.service.inventory.listed_at = world.clock.time()  # skip the duplicate check
+        with pytest.raises(errors.CreateNotConfirmedError):
+            await world.drive(world.service.create_cluster(spec()))
+        await healer
+        op = world.service.operations[-1]
+        assert op.state is OperationState.NOT_CREATED
+
+    run(body)
+    assert world.sim.cluster_records() == []
+
+
+def test_a_read_only_key_refuses_every_mutation_without_sending() -> None:
+    world = make_world(read_only=True)
+
+    async def body() -> None:
+        with pytest.raises(errors.ReadOnlyKeyError):
+            await world.drive(world.service.create_cluster(spec()))
+        with pytest.raises(errors.ReadOnlyKeyError):
+            await world.drive(world.service.delete_cluster("00000000-0000-0000-0000-000000000000"))
+        with pytest.raises(errors.ReadOnlyKeyError):
+            await world.drive(
+                world.service.add_firewall_rule(
+                    "00000000-0000-0000-0000-000000000000",
+                    FirewallRuleSpec(("CASSANDRA",), network="203.0.113.7/32"),
+                )
+            )
+
+    run(body)
+    assert len(world.sim.log) == 0
+
+
+def test_delete_marks_the_row_then_the_cluster_disappears(world: World) -> None:
+    async def body() -> None:
+        cluster_id = await world.drive(world.service.create_cluster(spec()))
+        stop = world.service.watch()
+        await world.drive(world.service.delete_cluster(cluster_id))
+        row = world.service.inventory.get(cluster_id)
+        assert row is not None
+        assert row.status is ClusterStatus.DELETING
+        await world.clock.run_until(
+            lambda: world.service.inventory.get(cluster_id) is None, limit=1200
+        )
+        stop()
+        await world.service.aclose()
+
+    run(body)
+    assert world.sent("DELETE") == 1
+
+
+def test_queued_actions_survive_a_three_minute_outage_and_run_once(world: World) -> None:
+    async def body() -> None:
+        existing = await world.drive(world.service.create_cluster(spec("first")))
+        start = world.clock.monotonic()
+        world.sim.faults.outages.append((start, start + 180))
+        stop = world.service.watch()
+        create = asyncio.ensure_future(world.service.create_cluster(spec("second")))
+        delete = asyncio.ensure_future(world.service.delete_cluster(existing))
+        await world.clock.run_until(lambda: create.done() and delete.done(), limit=900)
+        assert world.clock.monotonic() >= start + 180
+        new_id = create.result()
+        assert delete.result() is None
+        stop()
+        await world.service.aclose()
+        names = [c.name for c in world.sim.cluster_records()]
+        assert names.count("second") == 1
+        assert new_id in {c.id for c in world.sim.cluster_records()}
+
+    run(body)
+    assert world.sent("DELETE") == 1
+
+
+def test_a_429_storm_never_reaches_the_user_and_the_engine_recovers(world: World) -> None:
+    async def body() -> None:
+        now = world.clock.monotonic()
+        world.sim.faults.storm_429.append((now, now + 30))
+        clusters = await world.drive(world.service.list_clusters())
+        assert clusters == []
+        assert world.engine.snapshot().rejected_429 >= 1
+        rejected = world.sim.stats.rejected_429
+        for _ in range(5):
+            await world.drive(world.service.list_clusters())
+        assert world.sim.stats.rejected_429 == rejected  # no 429 once the storm ended
+
+    run(body)
+
+
+def test_firewall_rule_add_is_safe_to_repeat(world: World) -> None:
+    async def body() -> None:
+        cluster_id = await world.drive(world.service.create_cluster(spec()))
+        rule = FirewallRuleSpec(("CASSANDRA",), network="203.0.113.7/32")
+        await world.drive(world.service.add_firewall_rule(cluster_id, rule))
+        with pytest.raises(errors.ConflictError):
+            await world.drive(
+                world.service.add_firewall_rule(cluster_id, rule)
+            )  # a user's repeat: 409
+        rules = await world.drive(world.service.list_firewall_rules(cluster_id))
+        assert [r.network for r in rules] == ["203.0.113.7/32"]
+
+    run(body)
