@@ -1,0 +1,83 @@
+"""Who may import whom (ARCHITECTURE §2), checked on every module's imports."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "insta_nb"
+
+VOCABULARY = {"errors", "models", "config", "catalog", "clock", "testing"}
+
+#: Top-level part of a module → insta_nb parts it may import.
+ALLOWED: dict[str, set[str]] = {
+    **{name: set() for name in VOCABULARY},
+    "credentials": {"errors", "config"},
+    "wire_v1": {"models", "errors", "catalog"},
+    "validation": {"models", "errors", "catalog"},
+    "client": {"credentials", "wire_v1", "models", "errors", "config", "catalog"},
+    "engine": {"engine", "errors", "clock", "config"},
+    "service": {"service", "engine", "models", "errors", "config", "clock", "validation",
+                "client", "catalog"},
+    "frame": {"service", "models"},
+    "cells": set(),
+    "session": {"cells", "client", "config", "credentials", "engine", "models", "service",
+                "errors", "frame", "simulator", "clock"},
+    "widgets": {"widgets", "session", "service", "frame", "engine", "models", "catalog",
+                "validation", "wire_v1", "errors", "config", "clock"},
+    # An independent second implementation of the wire contract: data and names only.
+    "simulator": {"simulator", "catalog", "models", "clock"},
+    "cli": {"simulator", "session", "config", "credentials", "errors"},
+    "__init__": set(),  # the public surface re-exports anything
+}
+
+#: Third-party packages only some layers may touch.
+RESTRICTED = {
+    "httpx": {"client", "credentials", "simulator"},
+    "ipywidgets": {"widgets"},
+    "pandas": {"frame", "widgets", "session"},
+    "starlette": {"simulator"},
+    "uvicorn": {"simulator"},
+}
+
+
+def modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py"))
+
+
+def layer_of(path: Path) -> str:
+    rel = path.relative_to(PACKAGE)
+    return rel.parts[0].removesuffix(".py")
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            if node.module == "insta_nb":
+                found.update(f"insta_nb.{alias.name}" for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_module_imports_respect_the_layers(path: Path) -> None:
+    layer = layer_of(path)
+    assert layer in ALLOWED, f"new top-level module {layer!r}: add it to the layer table"
+    for name in imports_of(path):
+        parts = name.split(".")
+        if parts[0] == "insta_nb" and len(parts) > 1 and layer != "__init__":
+            assert parts[1] in ALLOWED[layer] | {layer}, f"{layer} must not import {name}"
+        allowed_users = RESTRICTED.get(parts[0])
+        if allowed_users is not None:
+            assert layer in allowed_users, f"only {sorted(allowed_users)} may import {parts[0]}"
+
+
+def test_every_layer_in_the_table_exists() -> None:
+    present = {layer_of(p) for p in modules()}
+    assert set(ALLOWED) <= present | {"cells"}
