@@ -121,6 +121,25 @@ class Engine:
             self._changed()
         return count
 
+    def cancel_job(self, job_id: int) -> int:
+        """Cancel every waiter of the queued job ``job_id`` (the queue view's Cancel).
+
+        A job already handed to the transport is not queued any more and is left to
+        finish. Returns how many waiters were cancelled.
+        """
+        count = 0
+        for job in list(self._scheduler):
+            if job.id != job_id:
+                continue
+            message = f"{job.request.label} was cancelled before it was sent"
+            for waiter in job.live_waiters():
+                waiter.future.set_exception(errors.JobCancelledError(message))
+                count += 1
+        if count:
+            self._scheduler.prune()
+            self._changed()
+        return count
+
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener()`` (on the engine loop) whenever the state may have changed."""
         self._listeners.append(listener)

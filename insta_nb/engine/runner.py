@@ -49,6 +49,10 @@ class EngineRunner:
         """Cancel ``owner``'s queued jobs (thread-safe, returns at once)."""
         self.thread.loop.call_soon_threadsafe(self.engine.cancel_owner, owner)
 
+    def cancel_job(self, job_id: int) -> None:
+        """Cancel the queued job ``job_id`` (thread-safe, returns at once)."""
+        self.thread.loop.call_soon_threadsafe(self.engine.cancel_job, job_id)
+
     def snapshot(self) -> EngineSnapshot:
         """A consistent snapshot, taken on the engine loop."""
         if self.thread.in_loop_thread():
