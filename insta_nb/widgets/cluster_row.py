@@ -1,0 +1,273 @@
+"""One cluster of the table: a row of small widgets updated in place.
+
+A row remembers the :attr:`~insta_nb.service.ClusterRow.version` it shows and ignores
+rows it has already drawn, so an unchanged refresh sends nothing. When a row did
+change, each widget's traits change inside its ``hold_sync`` (one message per widget
+at most). The details area (data centres, nodes, addresses, firewall rules) is drawn
+only while it is open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+
+import ipywidgets as w
+
+from insta_nb.models import ClusterDetails, ClusterStatus, FirewallRule
+from insta_nb.service import ClusterRow
+from insta_nb.widgets._bridge import Timers
+from insta_nb.widgets._tree import close_tree
+from insta_nb.widgets.delete_confirm import DEFAULT_CONFIRM_TIMEOUT, DeleteConfirm
+from insta_nb.widgets.snapshot import (
+    TONES,
+    age_text,
+    esc,
+    status_label,
+    status_tone,
+    table_html,
+    toned,
+)
+
+__all__ = ["COLUMNS", "ClusterRowView", "details_html"]
+
+#: Column title → CSS width; the table header uses the same list.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Cluster", "210px"),
+    ("Status", "190px"),
+    ("Nodes", "130px"),
+    ("Provider", "80px"),
+    ("Region", "120px"),
+    ("Node size", "160px"),
+    ("SLA tier", "125px"),
+    ("Age", "60px"),
+)
+
+
+def _cell(width: str) -> w.Layout:
+    return w.Layout(width=width, min_width=width, overflow="hidden")
+
+
+class ClusterRowView(w.VBox):
+    """The widgets of one cluster; :meth:`show` draws a :class:`ClusterRow` if it is new.
+
+    Args:
+        row: What to draw first.
+        timers: For the delete confirmation's timeout.
+        now: Wall time, for the age column.
+        on_delete: Called with the cluster id once a delete is confirmed.
+        on_details: Called with ``(cluster_id, open)`` when the details area opens/closes.
+    """
+
+    def __init__(
+        self,
+        row: ClusterRow,
+        timers: Timers,
+        now: float,
+        *,
+        on_delete: Callable[[str], None],
+        on_details: Callable[[str, bool], None],
+        confirm_timeout: float = DEFAULT_CONFIRM_TIMEOUT,
+    ) -> None:
+        self.cluster_id = row.id
+        self.row = row
+        self.version = -1
+        self._on_details = on_details
+        self._local_error: str | None = None
+        widths = dict(COLUMNS)
+        self.name_html = w.HTML(layout=_cell(widths["Cluster"]))
+        self.status_html = w.HTML(layout=_cell(widths["Status"]))
+        self.progress = w.IntProgress(
+            value=0,
+            min=0,
+            max=1,
+            description="",
+            tooltip="Nodes RUNNING out of all nodes",
+            layout=w.Layout(width="70px"),
+        )
+        self.nodes_label = w.Label(layout=w.Layout(width="56px"))
+        self.provider_label = w.Label(layout=_cell(widths["Provider"]))
+        self.region_label = w.Label(layout=_cell(widths["Region"]))
+        self.size_label = w.Label(layout=_cell(widths["Node size"]))
+        self.tier_label = w.Label(layout=_cell(widths["SLA tier"]))
+        self.age_label = w.Label(layout=_cell(widths["Age"]))
+        self.details_toggle = w.ToggleButton(
+            value=False,
+            description="Details",
+            icon="chevron-down",
+            tooltip=f"Show data centres, nodes, addresses and firewall rules of {row.name}",
+            layout=w.Layout(width="auto"),
+        )
+        self.delete = DeleteConfirm(
+            row.name,
+            lambda: on_delete(self.cluster_id),
+            timers,
+            timeout=confirm_timeout,
+            needs_typed_name=_needs_typed_name(row),
+        )
+        self.error_html = w.HTML(layout=w.Layout(display="none", margin="0 0 0 12px"))
+        self.details_html = w.HTML(layout=w.Layout(display="none", margin="0 0 4px 24px"))
+        self.details_toggle.observe(self._toggle_details, names="value")
+        cells = w.HBox(
+            [
+                self.name_html,
+                self.status_html,
+                w.HBox([self.progress, self.nodes_label], layout=_cell(widths["Nodes"])),
+                self.provider_label,
+                self.region_label,
+                self.size_label,
+                self.tier_label,
+                self.age_label,
+                self.details_toggle,
+                self.delete,
+            ],
+            layout=w.Layout(align_items="center", flex_flow="row nowrap"),
+        )
+        super().__init__(
+            [cells, self.error_html, self.details_html],
+            layout=w.Layout(border_bottom="1px solid var(--jp-border-color2, #e0e0e0)"),
+        )
+        self.add_class("insta-nb-row")
+        self.show(row, now)
+
+    # --- drawing ----------------------------------------------------------------------
+
+    def show(self, row: ClusterRow, now: float) -> bool:
+        """Draw ``row`` if its version is new; returns whether anything was set."""
+        if row.version == self.version and row.id == self.cluster_id:
+            return False
+        self.row, self.version = row, row.version
+        name = row.name or row.id
+        widgets = (self.name_html, self.status_html, self.progress, self.nodes_label)
+        with contextlib.ExitStack() as stack:
+            for widget in widgets:
+                stack.enter_context(widget.hold_sync())
+            self.name_html.value = (
+                f'<span title="{esc(row.id)}"><b>{esc(name)}</b><br>'
+                f'<small style="color:{TONES["muted"]};">{esc(row.id[:8])}</small></span>'
+            )
+            self.status_html.value = toned(
+                status_label(row.status, row.pending),
+                status_tone(row.status, row.pending),
+                bold=True,
+                title=f"Cluster status as the API reports it: {row.status.value}",
+            )
+            self.progress.max = max(1, row.node_count)
+            self.progress.value = min(row.running_node_count, self.progress.max)
+            self.progress.bar_style = "success" if row.status is ClusterStatus.RUNNING else "info"
+            self.nodes_label.value = f"{row.running_node_count}/{row.node_count}"
+        self.provider_label.value = row.provider or "—"
+        self.region_label.value = row.region or "—"
+        self.size_label.value = row.node_size or "—"
+        self.tier_label.value = row.sla_tier or "—"
+        self.refresh_age(now)
+        self.delete.set_name(name, _needs_typed_name(row))
+        if row.status is ClusterStatus.DELETING or row.pending == "deleting":
+            self.delete.delete_button.disabled = True
+            self.delete.delete_button.description = "Deleting…"
+        self._draw_error()
+        if self.details_toggle.value:
+            self.details_html.value = details_html(row.details, row.firewall_rules)
+        return True
+
+    def refresh_age(self, now: float) -> None:
+        """Re-label the age (sends a message only when the text changes)."""
+        self.age_label.value = age_text(None if self.row.since is None else now - self.row.since)
+
+    def show_error(self, message: str) -> None:
+        """An action on this row failed (the table's bridge calls this)."""
+        self._local_error = message
+        self.delete.failed()
+        self._draw_error()
+
+    def _draw_error(self) -> None:
+        message = self._local_error or self.row.error
+        if not message:
+            self.error_html.layout.display = "none"
+            self.error_html.value = ""
+            return
+        self.error_html.value = (
+            f'<span role="alert" style="color:{TONES["text"]};">'
+            f'<span style="color:{TONES["error"]};">✖</span> {esc(message)}</span>'
+        )
+        self.error_html.layout.display = None
+
+    def clear_error(self) -> None:
+        self._local_error = None
+        self._draw_error()
+
+    def _toggle_details(self, change: dict[str, object]) -> None:
+        opened = bool(change["new"])
+        self.details_toggle.icon = "chevron-up" if opened else "chevron-down"
+        if opened:
+            self.details_html.value = details_html(self.row.details, self.row.firewall_rules)
+        self.details_html.layout.display = None if opened else "none"
+        self._on_details(self.cluster_id, opened)
+
+    def text_cells(self, now: float) -> list[str]:
+        """The row as text cells (for ``text/plain`` and the HTML snapshot)."""
+        r = self.row
+        return [
+            r.name or r.id,
+            status_label(r.status, r.pending),
+            f"{r.running_node_count}/{r.node_count}",
+            r.provider or "—",
+            r.region or "—",
+            r.node_size or "—",
+            r.sla_tier or "—",
+            age_text(None if r.since is None else now - r.since),
+        ]
+
+    def close(self) -> None:
+        if self.details_toggle.value:
+            self._on_details(self.cluster_id, False)
+        self.delete.close()
+        for box in self.children:
+            close_tree(box)
+        super().close()
+
+
+def _needs_typed_name(row: ClusterRow) -> bool:
+    # An unknown tier is treated as PRODUCTION: typing a name is cheap, a wrong delete is not.
+    return row.sla_tier != "NON_PRODUCTION"
+
+
+def details_html(details: ClusterDetails | None, rules: tuple[FirewallRule, ...] | None) -> str:
+    """Data centres, nodes with addresses, and firewall rules, as themed HTML."""
+    if details is None:
+        return toned("Loading details…", "muted")
+    parts: list[str] = []
+    for dc in details.data_centres:
+        head = " · ".join(
+            esc(x) for x in (dc.name or dc.id, dc.provider, dc.region, dc.network) if x
+        )
+        parts.append(
+            f"<div><b>Data centre</b> {head} — "
+            f"{toned(status_label(dc.status), status_tone(dc.status))}</div>"
+        )
+        rows = [
+            [
+                f'<code title="{esc(n.id)}">{esc(n.id[:8])}</code>',
+                esc(n.rack or "—"),
+                esc(n.size or "—"),
+                toned(status_label(n.status), status_tone(n.status)),
+                esc(n.public_address or "—"),
+                esc(n.private_address or "—"),
+            ]
+            for n in dc.nodes
+        ]
+        if rows:
+            parts.append(table_html(("Node", "Rack", "Size", "Status", "Public", "Private"), rows))
+    if rules is None:
+        parts.append(f"<div>{toned('Firewall rules: loading…', 'muted')}</div>")
+    elif not rules:
+        parts.append(f"<div><b>Firewall rules</b> {toned('none', 'muted')}</div>")
+    else:
+        items = "".join(
+            f"<li><code>{esc(rule.target)}</code> "
+            + ", ".join(f"{esc(r.type)} ({esc(r.status.value)})" for r in rule.rules)
+            + "</li>"
+            for rule in rules
+        )
+        parts.append(f"<div><b>Firewall rules</b><ul style='margin:2px 0;'>{items}</ul></div>")
+    return "".join(parts) or toned("No data centres reported yet.", "muted")

@@ -1,0 +1,186 @@
+"""Delete with confirmation: a first click never deletes.
+
+``Delete`` opens an inline confirmation naming the cluster. ``Confirm delete`` is the
+only control that deletes, and only while the confirmation is open; a PRODUCTION
+cluster (or one whose tier is not known) also needs its name typed exactly. The
+confirmation closes by itself after ``timeout`` seconds. Nothing here reacts to a key
+press, and a second confirm while one is in flight does nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+
+import ipywidgets as w
+
+from insta_nb.widgets._bridge import TimerHandle, Timers
+from insta_nb.widgets.snapshot import TONES, esc
+
+__all__ = ["DEFAULT_CONFIRM_TIMEOUT", "ConfirmState", "DeleteConfirm"]
+
+#: Seconds an open confirmation waits before it closes itself.
+DEFAULT_CONFIRM_TIMEOUT = 10.0
+
+
+class ConfirmState(enum.Enum):
+    IDLE = "idle"
+    CONFIRMING = "confirming"
+    DELETING = "deleting"
+
+
+class DeleteConfirm(w.HBox):
+    """The Delete button of one cluster row and its inline confirmation.
+
+    Args:
+        name: The cluster's name, shown in the question and typed for PRODUCTION.
+        on_confirm: Called once per confirmed delete (it starts the request).
+        timers: Where the auto-revert timer runs.
+        timeout: Seconds before an unanswered confirmation closes.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        on_confirm: Callable[[], None],
+        timers: Timers,
+        *,
+        timeout: float = DEFAULT_CONFIRM_TIMEOUT,
+        needs_typed_name: bool = True,
+    ) -> None:
+        self._name = name
+        self._on_confirm = on_confirm
+        self._timers = timers
+        self.timeout = timeout
+        self.needs_typed_name = needs_typed_name
+        self.state = ConfirmState.IDLE
+        self._timer: TimerHandle | None = None
+        self.delete_button = w.Button(
+            description="Delete",
+            icon="trash",
+            tooltip=f"Delete cluster {name}… (asks for confirmation first)",
+            layout=w.Layout(width="auto"),
+        )
+        self.question = w.HTML(layout=w.Layout(display="none"))
+        self.typed_name = w.Text(
+            value="",
+            placeholder="type the cluster name",
+            description="Name:",
+            tooltip="PRODUCTION clusters: type the cluster's name exactly to enable Confirm",
+            continuous_update=True,
+            layout=w.Layout(width="220px", display="none"),
+            style={"description_width": "auto"},
+        )
+        self.confirm_button = w.Button(
+            description="Confirm delete",
+            icon="exclamation-triangle",
+            button_style="danger",
+            tooltip=f"Delete cluster {name} now",
+            disabled=True,
+            layout=w.Layout(width="auto", display="none"),
+        )
+        self.cancel_button = w.Button(
+            description="Keep",
+            tooltip="Close this question without deleting",
+            layout=w.Layout(width="auto", display="none"),
+        )
+        self.delete_button.on_click(self._on_delete)
+        self.confirm_button.on_click(self._on_confirm_click)
+        self.cancel_button.on_click(lambda _: self.revert())
+        self.typed_name.observe(self._on_typed, names="value")
+        super().__init__(
+            [
+                self.delete_button,
+                self.question,
+                self.typed_name,
+                self.confirm_button,
+                self.cancel_button,
+            ],
+            layout=w.Layout(align_items="center", flex_flow="row wrap"),
+        )
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def set_name(self, name: str, needs_typed_name: bool) -> None:
+        """The row learnt a new name or tier; an open question is asked again."""
+        if name == self._name and needs_typed_name == self.needs_typed_name:
+            return
+        self._name, self.needs_typed_name = name, needs_typed_name
+        self.delete_button.tooltip = f"Delete cluster {name}… (asks for confirmation first)"
+        self.confirm_button.tooltip = f"Delete cluster {name} now"
+        if self.state is ConfirmState.CONFIRMING:
+            self.revert()
+
+    # --- the steps --------------------------------------------------------------------
+
+    def _on_delete(self, _: object = None) -> None:
+        if self.state is not ConfirmState.IDLE:
+            return  # already asking (or deleting): a second click changes nothing
+        self.state = ConfirmState.CONFIRMING
+        typed = self.needs_typed_name
+        ask = f"Delete cluster <b>{esc(self._name)}</b>? This cannot be undone." + (
+            " Type its name to confirm." if typed else ""
+        )
+        self.question.value = (
+            f'<span style="color:{TONES["text"]};" role="alert">'
+            f'<span style="color:{TONES["warn"]};">⚠</span> {ask}</span>'
+        )
+        self.question.layout.display = None
+        self.typed_name.value = ""
+        self.typed_name.layout.display = None if typed else "none"
+        self.confirm_button.disabled = typed
+        self.confirm_button.layout.display = None
+        self.cancel_button.layout.display = None
+        self.delete_button.disabled = True
+        self._timer = self._timers.call_later(self.timeout, self.revert)
+
+    def _on_typed(self, change: dict[str, object]) -> None:
+        if self.state is ConfirmState.CONFIRMING and self.needs_typed_name:
+            self.confirm_button.disabled = change["new"] != self._name
+
+    def _on_confirm_click(self, _: object = None) -> None:
+        if self.state is not ConfirmState.CONFIRMING:
+            return
+        if self.needs_typed_name and self.typed_name.value != self._name:
+            return
+        self._cancel_timer()
+        self.state = ConfirmState.DELETING
+        self._hide_question(delete_disabled=True)
+        self.delete_button.description = "Deleting…"
+        self._on_confirm()
+
+    def revert(self) -> None:
+        """Close the question without deleting (Keep, timeout, or a changed row)."""
+        if self.state is not ConfirmState.CONFIRMING:
+            return
+        self._cancel_timer()
+        self.state = ConfirmState.IDLE
+        self._hide_question(delete_disabled=False)
+
+    def failed(self) -> None:
+        """The delete request failed: offer the button again."""
+        self.state = ConfirmState.IDLE
+        self.delete_button.description = "Delete"
+        self.delete_button.disabled = False
+
+    def _hide_question(self, *, delete_disabled: bool) -> None:
+        self.question.layout.display = "none"
+        self.typed_name.layout.display = "none"
+        self.typed_name.value = ""
+        self.confirm_button.layout.display = "none"
+        self.confirm_button.disabled = True
+        self.cancel_button.layout.display = "none"
+        self.delete_button.disabled = delete_disabled
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def close(self) -> None:
+        self._cancel_timer()
+        for child in self.children:
+            child.close()
+        super().close()

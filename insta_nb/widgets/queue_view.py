@@ -1,0 +1,295 @@
+"""The request queue: what waits for a slot, in which order, and why.
+
+Shows queued requests by class (your changes, your reads, background refreshes) with
+their position and estimated time to send, a Cancel button for each (only queued
+requests can be cancelled: a sent one is left to finish), the next free slot, recent
+429s, the outage state and the sent / ok / 429 counters. Redraws follow engine events
+but at most :data:`MIN_REDRAW_GAP` apart.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from insta_nb.engine import EngineSnapshot, JobInfo, JobKind
+from insta_nb.service import ServiceEvent
+from insta_nb.widgets._bridge import Bridge, TimerHandle
+from insta_nb.widgets._tree import close_tree
+from insta_nb.widgets.banner import Banner
+from insta_nb.widgets.snapshot import TONES, box_html, esc, table_html, text_table, toned
+
+if TYPE_CHECKING:
+    from insta_nb.session import Session
+
+__all__ = ["KIND_TITLES", "MIN_REDRAW_GAP", "QueueView"]
+
+#: Seconds between two redraws at most (a few per second).
+MIN_REDRAW_GAP = 0.25
+KIND_TITLES: dict[JobKind, str] = {
+    JobKind.MUTATION: "Your changes",
+    JobKind.READ: "Your reads",
+    JobKind.POLL: "Background refreshes",
+}
+_ids = itertools.count(1)
+
+
+class _JobRow(w.HBox):
+    def __init__(self, job: JobInfo, on_cancel: Any) -> None:
+        self.job_id = job.id
+        self.position = w.Label(layout=w.Layout(width="40px"))
+        self.what = w.Label(layout=w.Layout(width="340px", overflow="hidden"))
+        self.eta = w.Label(layout=w.Layout(width="110px"))
+        self.owner = w.Label(layout=w.Layout(width="200px", overflow="hidden"))
+        self.cancel = w.Button(
+            description="Cancel",
+            icon="times",
+            tooltip=f"Cancel '{job.label}' before it is sent",
+            layout=w.Layout(width="auto"),
+        )
+        self.cancel.on_click(lambda _: on_cancel(self))
+        super().__init__(
+            [self.position, self.what, self.eta, self.owner, self.cancel],
+            layout=w.Layout(align_items="center"),
+        )
+        self.show(job)
+
+    def show(self, job: JobInfo) -> None:
+        self.job = job
+        self.position.value = f"#{job.position + 1}"
+        retry = f" (retry {job.attempts})" if job.is_retry else ""
+        self.what.value = f"{job.label}{retry}"
+        self.eta.value = "sends next" if job.eta < 0.05 else f"in ≈ {job.eta:.1f} s"
+        self.owner.value = job.owner or "—"
+
+    def cells(self) -> list[str]:
+        return [
+            self.position.value, KIND_TITLES[self.job.kind], self.what.value,
+            self.eta.value, self.owner.value,
+        ]  # fmt: skip
+
+
+class QueueView(w.VBox):
+    """The shared engine's queue, pacing and health, live.
+
+    Args:
+        session: Whose engine (the process's one engine).
+        bridge: Share one with sibling views (the dashboard does); default: a new one.
+    """
+
+    def __init__(self, session: Session, *, bridge: Bridge | None = None) -> None:
+        self.session = session
+        self.bridge = bridge or Bridge(session)
+        self._own_bridge = bridge is None
+        self.owner = f"widget:queue-view:{next(_ids)}"
+        self._closed = False
+        self._unsubscribe: Callable[[], None] = lambda: None
+        self._rows: dict[int, _JobRow] = {}
+        self._sections: dict[JobKind, w.HTML] = {
+            kind: w.HTML(layout=w.Layout(display="none")) for kind in JobKind
+        }
+        self.snapshot: EngineSnapshot | None = None
+        self._last_draw = float("-inf")
+        self._timer: TimerHandle | None = None
+        self._wanted = False
+        self.redraws = 0
+        title = "Request queue" + (" — embedded simulator" if session.is_simulated else "")
+        self.title = w.HTML(f"<b>{esc(title)}</b>")
+        self.banner = Banner(self.bridge.timers)
+        self.stats = w.HTML()
+        self.empty_html = w.HTML(toned("Nothing queued.", "muted"))
+        self.jobs_box = w.VBox([])
+        self.refresh_button = w.Button(
+            description="Refresh",
+            icon="refresh",
+            tooltip="Redraw the queue now (sends no request)",
+            layout=w.Layout(width="auto"),
+        )
+        self.refresh_button.on_click(lambda _: self.refresh())
+        super().__init__(
+            [
+                w.HBox([self.title, self.refresh_button], layout=w.Layout(align_items="center")),
+                self.banner,
+                self.stats,
+                self.empty_html,
+                self.jobs_box,
+            ]
+        )
+        self.add_class("insta-nb-queue-view")
+        self._unsubscribe = self.bridge.subscribe(self._on_service_event)
+        self.refresh()
+
+    # --- events, throttled ---------------------------------------------------------------
+
+    def _on_service_event(self, event: ServiceEvent) -> None:
+        # Engine thread: only note that a redraw is wanted.
+        if event.engine and not self._wanted:
+            self._wanted = True
+            self.bridge.deliver(self._request_redraw)
+
+    def _request_redraw(self) -> None:
+        if self._closed or self._timer is not None:
+            return
+        wait = self._last_draw + MIN_REDRAW_GAP - self.bridge.timers.now()
+        if wait <= 0:
+            self.refresh()
+        else:
+            self._timer = self.bridge.timers.call_later(wait, self._timer_fired)
+
+    def _timer_fired(self) -> None:
+        self._timer = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Take a snapshot on the engine thread and draw it (no API request)."""
+        if self._closed:
+            return
+        self._wanted = False
+        self._last_draw = self.bridge.timers.now()
+        engine = self.session.runner.engine
+
+        async def take() -> EngineSnapshot:
+            return engine.snapshot()
+
+        self.bridge.run(take, on_result=self.show_snapshot, what="read the queue")
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def show_snapshot(self, snap: EngineSnapshot) -> None:
+        """Draw ``snap``: rows are kept per job id and updated in place."""
+        if self._closed:
+            return
+        self.snapshot = snap
+        self.redraws += 1
+        self.banner.update(snap)
+        self.stats.value = _stats_html(snap)
+        live = {job.id for job in snap.queued}
+        for job_id in [i for i in self._rows if i not in live]:
+            close_tree(self._rows.pop(job_id))
+        children: list[w.Widget] = []
+        for kind, jobs in snap.queued_by_kind().items():
+            section = self._sections[kind]
+            section.layout.display = None if jobs else "none"
+            section.value = (
+                f'<b style="color:{TONES["muted"]};">{esc(KIND_TITLES[kind])}</b> '
+                f"{toned(f'({len(jobs)} queued)', 'muted')}"
+            )
+            if not jobs:
+                continue
+            children.append(section)
+            for job in jobs:
+                row = self._rows.get(job.id)
+                if row is None:
+                    row = self._rows[job.id] = _JobRow(job, self._cancel)
+                else:
+                    row.show(job)
+                children.append(row)
+        if tuple(children) != tuple(self.jobs_box.children):
+            self.jobs_box.children = tuple(children)
+        self.empty_html.layout.display = "none" if snap.queued else None
+
+    def _cancel(self, row: _JobRow) -> None:
+        row.cancel.disabled = True
+        row.cancel.description = "Cancelling…"
+        self.session.runner.cancel_job(row.job_id)
+
+    @property
+    def job_rows(self) -> dict[int, _JobRow]:
+        """Rows of queued jobs by job id (a copy)."""
+        return dict(self._rows)
+
+    # --- snapshots --------------------------------------------------------------------------
+
+    def _job_cells(self) -> list[list[str]]:
+        snap = self.snapshot
+        if snap is None:
+            return []
+        return [self._rows[j.id].cells() for j in snap.queued if j.id in self._rows]
+
+    def snapshot_text(self) -> str:
+        lines = [self._title()]
+        if self.snapshot is not None:
+            lines.append(_stats_text(self.snapshot))
+        if self.banner.text:
+            lines.append(self.banner.text)
+        cells = self._job_cells()
+        headers = ("#", "Class", "Request", "When", "Asked by")
+        lines.append(text_table(headers, cells) if cells else "Nothing queued.")
+        return "\n".join(lines)
+
+    def snapshot_html(self) -> str:
+        cells = [[esc(c) for c in row] for row in self._job_cells()]
+        headers = ("#", "Class", "Request", "When", "Asked by")
+        body = _stats_html(self.snapshot) if self.snapshot is not None else ""
+        if self.banner.text:
+            body += f"<div>{esc(self.banner.text)}</div>"
+        body += table_html(headers, cells) if cells else toned("Nothing queued.", "muted")
+        return box_html(self._title(), body)
+
+    def _title(self) -> str:
+        return "Request queue" + (" (embedded simulator)" if self.session.is_simulated else "")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        data: dict[str, Any] = dict(super()._repr_mimebundle_(**kwargs) or {})
+        data["text/plain"] = self.snapshot_text()
+        data["text/html"] = self.snapshot_html()
+        return data
+
+    def __repr__(self) -> str:
+        queued = len(self.snapshot.queued) if self.snapshot else 0
+        return f"<QueueView {queued} queued>"
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._unsubscribe()
+        if self._timer is not None:
+            self._timer.cancel()
+        self.banner.close()
+        for row in self._rows.values():
+            close_tree(row)
+        for section in self._sections.values():
+            close_tree(section)
+        for child in self.children:
+            close_tree(child)
+        if self._own_bridge:
+            self.bridge.close()
+        super().close()
+
+
+def _stats_text(s: EngineSnapshot) -> str:
+    health = "API reachable" if not s.outage else f"API unreachable ({s.breaker.value})"
+    last = "none" if s.last_429_ago is None else f"{s.last_429_ago:.0f} s ago"
+    return (
+        f"{health} · sent {s.sent} · ok {s.succeeded} · 429 {s.rejected_429} · failed {s.failed}"
+        f" · retried {s.retried} · one request per {s.interval:.1f} s"
+        f" · next slot in {s.next_slot_in:.1f} s · recent 429s {s.recent_429} (last {last})"
+        + (f" · in flight: {s.in_flight}" if s.in_flight else "")
+    )
+
+
+def _stats_html(s: EngineSnapshot) -> str:
+    health = (
+        toned("✓ API reachable", "ok")
+        if not s.outage
+        else toned(f"⚠ API unreachable ({s.breaker.value})", "error", bold=True)
+    )
+    last = "none" if s.last_429_ago is None else f"last {s.last_429_ago:.0f} s ago"
+    cells = [
+        health,
+        f"sent <b>{s.sent}</b>",
+        f"ok <b>{s.succeeded}</b>",
+        f"429 <b>{s.rejected_429}</b>",
+        f"failed <b>{s.failed}</b>",
+        f"retried <b>{s.retried}</b>",
+        f"one request per <b>{s.interval:.1f} s</b>",
+        f"next slot in <b>{s.next_slot_in:.1f} s</b>",
+        f"recent 429s <b>{s.recent_429}</b> ({esc(last)})",
+    ]
+    if s.in_flight:
+        cells.append(f"in flight: <code>{esc(s.in_flight)}</code>")
+    return f'<div style="color:{TONES["text"]};">' + " · ".join(cells) + "</div>"

@@ -1,0 +1,245 @@
+"""The live table: rows by id, updated in place, only when their version changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+
+from insta_nb.engine import BreakerState, EngineSnapshot
+from insta_nb.frame import COLUMNS
+from insta_nb.models import ClusterStatus
+from insta_nb.widgets import ClusterTable
+from insta_nb.widgets.cluster_table import REFRESH_CHOICES
+
+from .conftest import World
+from .messages import Messages, model_ids
+
+
+@pytest.fixture
+def table(world: World) -> Iterator[ClusterTable]:
+    bridge = world.bridge()
+    t = ClusterTable(world.session, bridge=bridge, watch=False)
+    bridge.drain()
+    yield t
+    t.close()
+
+
+def refresh(world: World, table: ClusterTable) -> None:
+    """One list request, as the poller makes it; its row events reach the table."""
+    table.bridge.run(world.session.service.list_clusters)
+    table.bridge.drain()
+
+
+def test_rows_appear_in_name_order_with_status_text_and_icon(
+    world: World, table: ClusterTable
+) -> None:
+    assert "Loading" in table.empty_html.value
+    world.on_engine(world.session.service._refresh_once)  # one poll: an empty account
+    table.bridge.drain()
+    assert "No clusters" in table.empty_html.value
+    assert table.updated_label.value.startswith("Last updated")
+    beta = world.create("beta")
+    alpha = world.create("alpha")
+    refresh(world, table)
+    assert set(table.row_views) == {alpha, beta}
+    assert [v.cluster_id for v in table.rows_box.children] == [alpha, beta]
+    view = table.row_views[alpha]
+    assert "○ GENESIS" in view.status_html.value  # icon and word, never colour alone
+    assert view.nodes_label.value == "0/3"
+    assert view.progress.max == 3
+    assert view.tier_label.value == "NON_PRODUCTION"
+    assert table.empty_html.layout.display == "none"
+
+
+def test_an_unchanged_refresh_sends_no_row_message(world: World, table: ClusterTable) -> None:
+    for name in ("a1", "a2", "a3"):
+        world.create(name)
+    refresh(world, table)
+    counter = Messages(table)
+    refresh(world, table)  # nothing changed: the service reports no changed row at all
+    table.show_rows(world.session.rows())  # and redrawing the same versions sends nothing
+    assert counter.total == 0
+
+
+def test_one_changed_row_sends_only_that_rows_messages(world: World, table: ClusterTable) -> None:
+    first = world.create("first")
+    world.advance(20)
+    world.create("second")
+    world.create("third")
+    refresh(world, table)
+    views = table.row_views
+    counter = Messages(table)
+    world.advance(15)  # "first" is 35 s old: PROVISIONING; the others are still GENESIS
+    refresh(world, table)
+    assert table.row_views == views  # the same widgets, updated in place
+    assert "PROVISIONING" in views[first].status_html.value
+    assert counter.total > 0
+    assert set(counter.by_model) <= model_ids(views[first])
+    assert max(counter.by_model.values()) == 1  # hold_sync: one message per widget
+
+
+def test_removed_clusters_leave_and_their_widgets_close(world: World, table: ClusterTable) -> None:
+    gone = world.create("gone")
+    world.create("stays")
+    refresh(world, table)
+    view = table.row_views[gone]
+    world.on_engine(lambda: world.session.service.delete_cluster(gone))
+    world.advance(60 * 20)
+    refresh(world, table)
+    assert gone not in table.row_views
+    assert view.comm is None
+    assert len(table.rows_box.children) == 1
+
+
+def test_dataframe_is_a_copy_with_the_fixed_columns(world: World, table: ClusterTable) -> None:
+    world.create("framed")
+    refresh(world, table)
+    frame = table.dataframe
+    assert list(frame.columns) == list(COLUMNS)
+    assert frame["name"].tolist() == ["framed"]
+    frame.loc[0, "name"] = "changed"
+    frame["status"] = "EDITED"
+    again = table.dataframe
+    assert again["name"].tolist() == ["framed"]
+    assert isinstance(again, pd.DataFrame)
+
+
+def test_details_open_watch_and_close_stops_watching(world: World, table: ClusterTable) -> None:
+    cluster = world.create("detailed")
+    refresh(world, table)
+    view = table.row_views[cluster]
+    service = world.session.service
+    view.details_toggle.value = True
+    table.bridge.drain()
+    assert cluster in table._detail_stops
+    assert any(cluster in w.detail_ids for w in service._watches)
+    world.on_engine(lambda: service.get_cluster(cluster))
+    table.bridge.drain()
+    html = view.details_html.value
+    assert "Data centre" in html
+    assert "us-west-2a" in html
+    assert "Firewall rules" in html
+    view.details_toggle.value = False
+    world.on_engine(_noop)  # the stop() call went to the engine loop before this
+    assert not service._watches
+    assert view.details_html.layout.display == "none"
+
+
+def test_the_table_watches_while_alive_and_stops_when_closed(world: World) -> None:
+    bridge = world.bridge()
+    table = ClusterTable(world.session, bridge=bridge)
+    bridge.drain()
+    service = world.session.service
+    assert len(service._watches) == 1
+    table.close()
+    world.on_engine(_noop)
+    assert not service._watches
+    assert table.comm is None
+
+
+def test_refresh_controls_act_on_the_service(world: World, table: ClusterTable) -> None:
+    service = world.session.service
+    assert table.interval_choice.description
+    assert table.pause_toggle.tooltip
+    assert table.refresh_button.tooltip
+    table.interval_choice.value = 60.0
+    assert service.refresh_interval == 60.0
+    assert dict(REFRESH_CHOICES)[table.interval_choice.label] == 60.0
+    table.pause_toggle.value = True
+    assert service.paused is True
+    assert table.pause_toggle.description == "Resume"
+    assert "paused" in table.updated_label.value
+    table.pause_toggle.value = False
+    assert service.paused is False
+    table.refresh_button.click()
+    table.refresh_button.click()
+    world.on_engine(_noop)
+
+
+def test_banner_counts_down_a_rate_limit_pause_then_disappears(
+    world: World, table: ClusterTable
+) -> None:
+    timers = world.timers
+    table._show_engine(_snapshot(paused_for=2.5))
+    assert "Rate limited" in table.banner.text
+    assert "resumes in 3 s" in table.banner.text
+    timers.advance(1)
+    assert "resumes in 2 s" in table.banner.text
+    timers.advance(2)
+    assert "Retrying now" in table.banner.text
+    assert timers.pending == 1  # only the table's age ticker is left
+    table._show_engine(_snapshot())
+    assert table.banner.text == ""
+    assert table.banner.layout.display == "none"
+
+
+def test_banner_says_when_the_api_is_unreachable(world: World, table: ClusterTable) -> None:
+    table._show_engine(_snapshot(breaker=BreakerState.OPEN, next_probe_in=4.0, failures=3))
+    assert "API unreachable" in table.banner.text
+    assert "next check in 4 s" in table.banner.text
+    table.close()
+    before = world.timers.pending
+    world.timers.advance(5)  # a closed banner never ticks again
+    assert world.timers.pending <= before
+
+
+def test_last_updated_follows_the_poller(world: World, table: ClusterTable) -> None:
+    table._show_poll((1_700_000_000.0, None))
+    assert table.updated_label.value.startswith("Last updated ")
+    table._show_poll((1_700_000_005.0, "503 the API is down"))
+    assert "Last refresh failed" in table.banner.text
+
+
+def test_ages_tick_once_a_minute(world: World, table: ClusterTable) -> None:
+    cluster = world.create("aging")
+    refresh(world, table)
+    view = table.row_views[cluster]
+    assert view.age_label.value.endswith(" s")
+    view.row = view.row.__class__(**{**view.row.__dict__, "since": view.row.since - 600})
+    world.timers.advance(60)
+    assert view.age_label.value == "10 min"
+
+
+def _noop() -> object:
+    async def nothing() -> None:
+        return None
+
+    return nothing()
+
+
+def _snapshot(
+    *,
+    paused_for: float = 0.0,
+    breaker: BreakerState = BreakerState.CLOSED,
+    next_probe_in: float | None = None,
+    failures: int = 0,
+) -> EngineSnapshot:
+    return EngineSnapshot(
+        queued=(),
+        in_flight=None,
+        interval=2.5,
+        base_interval=2.5,
+        next_slot_in=0.0,
+        paused_for=paused_for,
+        last_429_ago=0.5 if paused_for else None,
+        recent_429=1 if paused_for else 0,
+        breaker=breaker,
+        next_probe_in=next_probe_in,
+        consecutive_failures=failures,
+        sent=3,
+        succeeded=2,
+        rejected_429=1 if paused_for else 0,
+        failed=0,
+        retried=0,
+    )
+
+
+def test_status_words_cover_every_status() -> None:
+    from insta_nb.widgets.snapshot import status_label
+
+    for status in ClusterStatus:
+        label = status_label(status)
+        assert status.value in label
+        assert label.split(" ")[0]  # an icon before the word

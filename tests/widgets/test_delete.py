@@ -1,0 +1,148 @@
+"""Delete with confirmation: a first click, a key press or a repeated call never deletes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from insta_nb.models import ClusterStatus
+from insta_nb.service import ClusterRow
+from insta_nb.widgets import ClusterTable
+from insta_nb.widgets.cluster_row import ClusterRowView
+from insta_nb.widgets.delete_confirm import ConfirmState
+
+from .conftest import World, close_world, make_world
+
+
+@pytest.fixture
+def table(world: World) -> Iterator[ClusterTable]:
+    bridge = world.bridge()
+    t = ClusterTable(world.session, bridge=bridge, watch=False, confirm_timeout=10)
+    bridge.drain()
+    yield t
+    t.close()
+
+
+def listed(
+    world: World, table: ClusterTable, name: str, tier: str = "NON_PRODUCTION"
+) -> ClusterRowView:
+    cluster = world.create(name, tier)
+    table.bridge.run(world.session.service.list_clusters)
+    table.bridge.drain()
+    return table.row_views[cluster]
+
+
+def deletes(world: World) -> int:
+    return world.sent("DELETE")
+
+
+def test_first_click_only_asks_and_keep_keeps(world: World, table: ClusterTable) -> None:
+    row = listed(world, table, "keeper")
+    confirm = row.delete
+    confirm.delete_button.click()
+    table.bridge.drain()
+    assert confirm.state is ConfirmState.CONFIRMING
+    assert "keeper" in confirm.question.value
+    assert confirm.question.layout.display is None
+    assert not confirm.confirm_button.disabled  # NON_PRODUCTION: no name to type
+    confirm.delete_button.click()  # clicking Delete again does not confirm
+    confirm.cancel_button.click()
+    table.bridge.drain()
+    assert confirm.state is ConfirmState.IDLE
+    assert confirm.confirm_button.layout.display == "none"
+    assert deletes(world) == 0
+
+
+def test_confirm_deletes_once_and_the_row_shows_deleting_until_gone(
+    world: World, table: ClusterTable
+) -> None:
+    row = listed(world, table, "doomed")
+    cluster = row.cluster_id
+    row.delete.delete_button.click()
+    with table.bridge.hold():
+        row.delete.confirm_button.click()
+        row.delete.confirm_button.click()  # a second confirm while the first is in flight
+        row.delete._on_confirm_click()
+    table.bridge.drain()
+    assert deletes(world) == 1
+    assert "DELETING" in row.status_html.value
+    assert row.delete.delete_button.disabled
+    world.advance(30)
+    table.bridge.run(world.session.service.list_clusters)
+    table.bridge.drain()
+    assert "⊘ DELETING" in table.row_views[cluster].status_html.value
+    world.advance(60 * 20)
+    table.bridge.run(world.session.service.list_clusters)
+    table.bridge.drain()
+    assert cluster not in table.row_views
+
+
+def test_production_needs_the_exact_name_typed(world: World, table: ClusterTable) -> None:
+    row = listed(world, table, "prod_db", "PRODUCTION")
+    confirm = row.delete
+    confirm.delete_button.click()
+    assert confirm.typed_name.layout.display is None
+    assert confirm.confirm_button.disabled
+    confirm.confirm_button.click()
+    confirm._on_confirm_click()
+    confirm.typed_name.value = "prod_d"
+    assert confirm.confirm_button.disabled
+    confirm._on_confirm_click()
+    confirm.typed_name.value = "PROD_DB"
+    confirm._on_confirm_click()
+    table.bridge.drain()
+    assert deletes(world) == 0
+    confirm.typed_name.value = "prod_db"
+    assert not confirm.confirm_button.disabled
+    confirm.confirm_button.click()
+    table.bridge.drain()
+    assert deletes(world) == 1
+
+
+def test_an_unanswered_confirmation_reverts_after_the_timeout(
+    world: World, table: ClusterTable
+) -> None:
+    row = listed(world, table, "patient")
+    confirm = row.delete
+    confirm.delete_button.click()
+    world.timers.advance(9.9)
+    assert confirm.state is ConfirmState.CONFIRMING
+    world.timers.advance(0.2)
+    assert confirm.state is ConfirmState.IDLE
+    assert confirm.confirm_button.layout.display == "none"
+    confirm._on_confirm_click()  # too late: nothing to confirm any more
+    table.bridge.drain()
+    assert deletes(world) == 0
+    assert not confirm.delete_button.disabled
+
+
+def test_a_failed_delete_is_shown_in_the_row_and_can_be_retried() -> None:
+    world = make_world(read_only=True)
+    try:
+        bridge = world.bridge()
+        table = ClusterTable(world.session, bridge=bridge, watch=False)
+        # A read-only key cannot create: draw a row as the inventory would have it.
+        table.show_rows(
+            [
+                ClusterRow(
+                    id="ro-1",
+                    name="ro_cluster",
+                    status=ClusterStatus.RUNNING,
+                    sla_tier="NON_PRODUCTION",
+                    version=1,
+                )
+            ]
+        )
+        row = table.row_views["ro-1"]
+        row.delete.delete_button.click()
+        row.delete.confirm_button.click()
+        bridge.drain()
+        assert "read-only" in row.error_html.value
+        assert row.error_html.layout.display is None
+        assert not row.delete.delete_button.disabled
+        assert row.delete.delete_button.description == "Delete"
+        assert world.sent("DELETE") == 0
+        table.close()
+    finally:
+        close_world(world)
