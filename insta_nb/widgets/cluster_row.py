@@ -9,8 +9,8 @@ only while it is open.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as w
 
@@ -35,13 +35,33 @@ __all__ = ["COLUMNS", "ClusterRowView", "details_html"]
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("Cluster", "210px"),
     ("Status", "190px"),
-    ("Nodes", "130px"),
+    ("Nodes", "70px"),
+    ("", "50px"),
     ("Provider", "80px"),
     ("Region", "120px"),
     ("Node size", "160px"),
     ("SLA tier", "125px"),
     ("Age", "60px"),
 )
+_WIDTH = dict(COLUMNS)
+#: The columns drawn by the one ``facts_html`` widget, after the progress bar.
+_FACTS = ("", "Provider", "Region", "Node size", "SLA tier", "Age")
+
+
+def spans_html(cells: list[str], titles: tuple[str, ...] = _FACTS) -> str:
+    """Fixed-width inline cells (already HTML), lined up with the header's columns."""
+    return "".join(
+        f'<span style="display:inline-block;width:{_WIDTH[t]};overflow:hidden;'
+        f'text-overflow:ellipsis;white-space:nowrap;vertical-align:middle;">{c}</span>'
+        for t, c in zip(titles, cells, strict=True)
+    )
+
+
+def header_html() -> str:
+    """The table's column titles, as one HTML string."""
+    titles = tuple(t for t, _ in COLUMNS)
+    cells = [f'<b style="color:{TONES["muted"]};">{esc(t)}</b>' for t in titles]
+    return spans_html(cells, titles)
 
 
 def _cell(width: str) -> w.Layout:
@@ -50,6 +70,10 @@ def _cell(width: str) -> w.Layout:
 
 class ClusterRowView(w.VBox):
     """The widgets of one cluster; :meth:`show` draws a :class:`ClusterRow` if it is new.
+
+    Kept small on purpose (about 25 widget models per row): the facts columns share one
+    HTML widget, and the error line, the details area and the delete confirmation are
+    only built when first needed.
 
     Args:
         row: What to draw first.
@@ -74,23 +98,19 @@ class ClusterRowView(w.VBox):
         self.version = -1
         self._on_details = on_details
         self._local_error: str | None = None
-        widths = dict(COLUMNS)
-        self.name_html = w.HTML(layout=_cell(widths["Cluster"]))
-        self.status_html = w.HTML(layout=_cell(widths["Status"]))
+        self._error_html: w.HTML | None = None
+        self._details_html: w.HTML | None = None
+        self._now = now
+        self.name_html = w.HTML(layout=_cell(_WIDTH["Cluster"]))
+        self.status_html = w.HTML(layout=_cell(_WIDTH["Status"]))
         self.progress = w.IntProgress(
             value=0,
             min=0,
             max=1,
-            description="",
             tooltip="Nodes RUNNING out of all nodes",
-            layout=w.Layout(width="70px"),
+            layout=w.Layout(width=_WIDTH["Nodes"], min_width=_WIDTH["Nodes"]),
         )
-        self.nodes_label = w.Label(layout=w.Layout(width="56px"))
-        self.provider_label = w.Label(layout=_cell(widths["Provider"]))
-        self.region_label = w.Label(layout=_cell(widths["Region"]))
-        self.size_label = w.Label(layout=_cell(widths["Node size"]))
-        self.tier_label = w.Label(layout=_cell(widths["SLA tier"]))
-        self.age_label = w.Label(layout=_cell(widths["Age"]))
+        self.facts_html = w.HTML()
         self.details_toggle = w.ToggleButton(
             value=False,
             description="Details",
@@ -105,26 +125,20 @@ class ClusterRowView(w.VBox):
             timeout=confirm_timeout,
             needs_typed_name=_needs_typed_name(row),
         )
-        self.error_html = w.HTML(layout=w.Layout(display="none", margin="0 0 0 12px"))
-        self.details_html = w.HTML(layout=w.Layout(display="none", margin="0 0 4px 24px"))
         self.details_toggle.observe(self._toggle_details, names="value")
-        cells = w.HBox(
+        self.cells = w.HBox(
             [
                 self.name_html,
                 self.status_html,
-                w.HBox([self.progress, self.nodes_label], layout=_cell(widths["Nodes"])),
-                self.provider_label,
-                self.region_label,
-                self.size_label,
-                self.tier_label,
-                self.age_label,
+                self.progress,
+                self.facts_html,
                 self.details_toggle,
                 self.delete,
             ],
             layout=w.Layout(align_items="center", flex_flow="row nowrap"),
         )
         super().__init__(
-            [cells, self.error_html, self.details_html],
+            [self.cells],
             layout=w.Layout(border_bottom="1px solid var(--jp-border-color2, #e0e0e0)"),
         )
         self.add_class("insta-nb-row")
@@ -133,33 +147,29 @@ class ClusterRowView(w.VBox):
     # --- drawing ----------------------------------------------------------------------
 
     def show(self, row: ClusterRow, now: float) -> bool:
-        """Draw ``row`` if its version is new; returns whether anything was set."""
+        """Draw ``row`` if its version is new; returns whether anything was set.
+
+        Each widget gets its new values inside its own ``hold_sync``: one message per
+        widget that changed, none for the others.
+        """
         if row.version == self.version and row.id == self.cluster_id:
             return False
-        self.row, self.version = row, row.version
+        self.row, self.version, self._now = row, row.version, now
         name = row.name or row.id
-        widgets = (self.name_html, self.status_html, self.progress, self.nodes_label)
-        with contextlib.ExitStack() as stack:
-            for widget in widgets:
-                stack.enter_context(widget.hold_sync())
-            self.name_html.value = (
-                f'<span title="{esc(row.id)}"><b>{esc(name)}</b><br>'
-                f'<small style="color:{TONES["muted"]};">{esc(row.id[:8])}</small></span>'
-            )
-            self.status_html.value = toned(
-                status_label(row.status, row.pending),
-                status_tone(row.status, row.pending),
-                bold=True,
-                title=f"Cluster status as the API reports it: {row.status.value}",
-            )
+        with self.progress.hold_sync():
             self.progress.max = max(1, row.node_count)
             self.progress.value = min(row.running_node_count, self.progress.max)
             self.progress.bar_style = "success" if row.status is ClusterStatus.RUNNING else "info"
-            self.nodes_label.value = f"{row.running_node_count}/{row.node_count}"
-        self.provider_label.value = row.provider or "—"
-        self.region_label.value = row.region or "—"
-        self.size_label.value = row.node_size or "—"
-        self.tier_label.value = row.sla_tier or "—"
+        self.name_html.value = (
+            f'<span title="{esc(row.id)}"><b>{esc(name)}</b><br>'
+            f'<small style="color:{TONES["muted"]};">{esc(row.id[:8])}</small></span>'
+        )
+        self.status_html.value = toned(
+            status_label(row.status, row.pending),
+            status_tone(row.status, row.pending),
+            bold=True,
+            title=f"Cluster status as the API reports it: {row.status.value}",
+        )
         self.refresh_age(now)
         self.delete.set_name(name, _needs_typed_name(row))
         if row.status is ClusterStatus.DELETING or row.pending == "deleting":
@@ -170,9 +180,24 @@ class ClusterRowView(w.VBox):
             self.details_html.value = details_html(row.details, row.firewall_rules)
         return True
 
+    def facts(self, now: float) -> list[str]:
+        """Nodes, provider, region, node size, SLA tier and age, as text."""
+        r = self.row
+        return [
+            f"{r.running_node_count}/{r.node_count}",
+            r.provider or "—",
+            r.region or "—",
+            r.node_size or "—",
+            r.sla_tier or "—",
+            age_text(None if r.since is None else now - r.since),
+        ]
+
     def refresh_age(self, now: float) -> None:
-        """Re-label the age (sends a message only when the text changes)."""
-        self.age_label.value = age_text(None if self.row.since is None else now - self.row.since)
+        """Redraw the facts (sends a message only when the text changed, e.g. the age)."""
+        self._now = now
+        cells = [esc(c) for c in self.facts(now)]
+        cells[0] = f'<span title="Nodes RUNNING / all nodes">{cells[0]}</span>'
+        self.facts_html.value = spans_html(cells)
 
     def show_error(self, message: str) -> None:
         """An action on this row failed (the table's bridge calls this)."""
@@ -180,11 +205,28 @@ class ClusterRowView(w.VBox):
         self.delete.failed()
         self._draw_error()
 
+    @property
+    def error_html(self) -> w.HTML:
+        """The row's error line (built when first needed)."""
+        if self._error_html is None:
+            self._error_html = w.HTML(layout=w.Layout(display="none", margin="0 0 0 12px"))
+            _append(self, self._error_html)
+        return self._error_html
+
+    @property
+    def details_html(self) -> w.HTML:
+        """The details area (built when first opened)."""
+        if self._details_html is None:
+            self._details_html = w.HTML(layout=w.Layout(display="none", margin="0 0 4px 24px"))
+            _append(self, self._details_html)
+        return self._details_html
+
     def _draw_error(self) -> None:
         message = self._local_error or self.row.error
         if not message:
-            self.error_html.layout.display = "none"
-            self.error_html.value = ""
+            if self._error_html is not None:
+                self._error_html.layout.display = "none"
+                self._error_html.value = ""
             return
         self.error_html.value = (
             f'<span role="alert" style="color:{TONES["text"]};">'
@@ -201,30 +243,28 @@ class ClusterRowView(w.VBox):
         self.details_toggle.icon = "chevron-up" if opened else "chevron-down"
         if opened:
             self.details_html.value = details_html(self.row.details, self.row.firewall_rules)
-        self.details_html.layout.display = None if opened else "none"
+        if self._details_html is not None:
+            self._details_html.layout.display = None if opened else "none"
         self._on_details(self.cluster_id, opened)
 
     def text_cells(self, now: float) -> list[str]:
         """The row as text cells (for ``text/plain`` and the HTML snapshot)."""
         r = self.row
-        return [
-            r.name or r.id,
-            status_label(r.status, r.pending),
-            f"{r.running_node_count}/{r.node_count}",
-            r.provider or "—",
-            r.region or "—",
-            r.node_size or "—",
-            r.sla_tier or "—",
-            age_text(None if r.since is None else now - r.since),
-        ]
+        return [r.name or r.id, status_label(r.status, r.pending), *self.facts(now)]
 
     def close(self) -> None:
         if self.details_toggle.value:
             self._on_details(self.cluster_id, False)
         self.delete.close()
-        for box in self.children:
-            close_tree(box)
+        close_tree(self.cells)
+        for extra in (self._error_html, self._details_html):
+            if extra is not None:
+                close_tree(extra)
         super().close()
+
+
+def _append(box: Any, widget: w.Widget) -> None:
+    box.children = (*box.children, widget)
 
 
 def _needs_typed_name(row: ClusterRow) -> bool:

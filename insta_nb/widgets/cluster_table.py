@@ -23,16 +23,16 @@ from insta_nb.service import ClusterRow, ServiceEvent
 from insta_nb.widgets._bridge import Bridge, TimerHandle
 from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.banner import Banner
-from insta_nb.widgets.cluster_row import COLUMNS, ClusterRowView
+from insta_nb.widgets.cluster_row import ClusterRowView, header_html
 from insta_nb.widgets.delete_confirm import DEFAULT_CONFIRM_TIMEOUT
-from insta_nb.widgets.snapshot import TONES, box_html, esc, table_html, text_table, toned
+from insta_nb.widgets.snapshot import box_html, esc, table_html, text_table, toned
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from insta_nb.session import Session
 
-__all__ = ["REFRESH_CHOICES", "ClusterTable"]
+__all__ = ["REFRESH_CHOICES", "TEXT_COLUMNS", "ClusterTable"]
 
 #: Choices of the refresh-period control (``None``: the service's own policy).
 REFRESH_CHOICES: tuple[tuple[str, float | None], ...] = (
@@ -43,6 +43,8 @@ REFRESH_CHOICES: tuple[tuple[str, float | None], ...] = (
     ("1 min", 60.0),
     ("5 min", 300.0),
 )
+#: Columns of the text and HTML snapshots.
+TEXT_COLUMNS = ("Cluster", "Status", "Nodes", "Provider", "Region", "Node size", "SLA tier", "Age")
 _AGE_TICK = 60.0
 _ids = itertools.count(1)
 
@@ -109,15 +111,7 @@ class ClusterTable(w.VBox):
         )
         self.updated_label = w.Label(value="Not refreshed yet", layout=w.Layout(margin="0 0 0 8px"))
         self.banner = Banner(self.bridge.timers)
-        self.header = w.HBox(
-            [
-                w.HTML(
-                    f'<b style="color:{TONES["muted"]};">{esc(title)}</b>',
-                    layout=w.Layout(width=width, min_width=width),
-                )
-                for title, width in COLUMNS
-            ]
-        )
+        self.header = w.HTML(header_html(), layout=w.Layout(margin="4px 0 0 0"))
         self.empty_html = w.HTML(toned("Loading the cluster list…", "muted"))
         self.rows_box = w.VBox([])
         self.interval_choice.observe(self._on_interval, names="value")
@@ -341,17 +335,13 @@ class ClusterTable(w.VBox):
         if self.banner.text:
             lines.append(self.banner.text)
         cells = self._cells()
-        lines.append(text_table([t for t, _ in COLUMNS], cells) if cells else self._empty_text())
+        lines.append(text_table(TEXT_COLUMNS, cells) if cells else self._empty_text())
         return "\n".join(lines)
 
     def snapshot_html(self) -> str:
         """The table as static HTML (escaped, themed)."""
         cells = [[esc(c) for c in row] for row in self._cells()]
-        body = (
-            table_html([t for t, _ in COLUMNS], cells)
-            if cells
-            else toned(self._empty_text(), "muted")
-        )
+        body = table_html(TEXT_COLUMNS, cells) if cells else toned(self._empty_text(), "muted")
         if self.banner.text:
             body = f"<div>{esc(self.banner.text)}</div>" + body
         return box_html(self.title_text(), body, note=self.updated_label.value)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from insta_nb.widgets._bridge import TimerHandle, Timers
+from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.snapshot import TONES, esc
 
 __all__ = ["DEFAULT_CONFIRM_TIMEOUT", "ConfirmState", "DeleteConfirm"]
@@ -55,49 +56,59 @@ class DeleteConfirm(w.HBox):
         self.needs_typed_name = needs_typed_name
         self.state = ConfirmState.IDLE
         self._timer: TimerHandle | None = None
+        self._panel: w.HBox | None = None
         self.delete_button = w.Button(
             description="Delete",
             icon="trash",
             tooltip=f"Delete cluster {name}… (asks for confirmation first)",
             layout=w.Layout(width="auto"),
         )
-        self.question = w.HTML(layout=w.Layout(display="none"))
+        self.delete_button.on_click(self._on_delete)
+        super().__init__(
+            [self.delete_button], layout=w.Layout(align_items="center", flex_flow="row wrap")
+        )
+
+    def _ensure_panel(self) -> w.HBox:
+        # Built on the first click only: a table of 500 rows should not carry 2,000
+        # hidden confirmation widgets.
+        if self._panel is not None:
+            return self._panel
+        self.question = w.HTML()
         self.typed_name = w.Text(
             value="",
             placeholder="type the cluster name",
             description="Name:",
             tooltip="PRODUCTION clusters: type the cluster's name exactly to enable Confirm",
             continuous_update=True,
-            layout=w.Layout(width="220px", display="none"),
+            layout=w.Layout(width="220px"),
             style={"description_width": "auto"},
         )
         self.confirm_button = w.Button(
             description="Confirm delete",
             icon="exclamation-triangle",
             button_style="danger",
-            tooltip=f"Delete cluster {name} now",
+            tooltip=f"Delete cluster {self._name} now",
             disabled=True,
-            layout=w.Layout(width="auto", display="none"),
+            layout=w.Layout(width="auto"),
         )
         self.cancel_button = w.Button(
             description="Keep",
             tooltip="Close this question without deleting",
-            layout=w.Layout(width="auto", display="none"),
+            layout=w.Layout(width="auto"),
         )
-        self.delete_button.on_click(self._on_delete)
         self.confirm_button.on_click(self._on_confirm_click)
         self.cancel_button.on_click(lambda _: self.revert())
         self.typed_name.observe(self._on_typed, names="value")
-        super().__init__(
-            [
-                self.delete_button,
-                self.question,
-                self.typed_name,
-                self.confirm_button,
-                self.cancel_button,
-            ],
+        self._panel = w.HBox(
+            [self.question, self.typed_name, self.confirm_button, self.cancel_button],
             layout=w.Layout(align_items="center", flex_flow="row wrap"),
         )
+        return self._panel
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the confirmation question is shown."""
+        return self._panel is not None and self._panel in self.children
 
     @property
     def name(self) -> str:
@@ -109,7 +120,8 @@ class DeleteConfirm(w.HBox):
             return
         self._name, self.needs_typed_name = name, needs_typed_name
         self.delete_button.tooltip = f"Delete cluster {name}… (asks for confirmation first)"
-        self.confirm_button.tooltip = f"Delete cluster {name} now"
+        if self._panel is not None:
+            self.confirm_button.tooltip = f"Delete cluster {name} now"
         if self.state is ConfirmState.CONFIRMING:
             self.revert()
 
@@ -119,6 +131,7 @@ class DeleteConfirm(w.HBox):
         if self.state is not ConfirmState.IDLE:
             return  # already asking (or deleting): a second click changes nothing
         self.state = ConfirmState.CONFIRMING
+        panel = self._ensure_panel()
         typed = self.needs_typed_name
         ask = f"Delete cluster <b>{esc(self._name)}</b>? This cannot be undone." + (
             " Type its name to confirm." if typed else ""
@@ -127,13 +140,11 @@ class DeleteConfirm(w.HBox):
             f'<span style="color:{TONES["text"]};" role="alert">'
             f'<span style="color:{TONES["warn"]};">⚠</span> {ask}</span>'
         )
-        self.question.layout.display = None
         self.typed_name.value = ""
         self.typed_name.layout.display = None if typed else "none"
         self.confirm_button.disabled = typed
-        self.confirm_button.layout.display = None
-        self.cancel_button.layout.display = None
         self.delete_button.disabled = True
+        self._show(self.delete_button, panel)
         self._timer = self._timers.call_later(self.timeout, self.revert)
 
     def _on_typed(self, change: dict[str, object]) -> None:
@@ -166,13 +177,14 @@ class DeleteConfirm(w.HBox):
         self.delete_button.disabled = False
 
     def _hide_question(self, *, delete_disabled: bool) -> None:
-        self.question.layout.display = "none"
-        self.typed_name.layout.display = "none"
-        self.typed_name.value = ""
-        self.confirm_button.layout.display = "none"
-        self.confirm_button.disabled = True
-        self.cancel_button.layout.display = "none"
+        self._show(self.delete_button)
+        if self._panel is not None:
+            self.typed_name.value = ""
+            self.confirm_button.disabled = True
         self.delete_button.disabled = delete_disabled
+
+    def _show(self, *widgets: w.Widget) -> None:
+        self.children = widgets
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:
@@ -181,6 +193,7 @@ class DeleteConfirm(w.HBox):
 
     def close(self) -> None:
         self._cancel_timer()
-        for child in self.children:
-            child.close()
+        if self._panel is not None:
+            close_tree(self._panel)
+        close_tree(self.delete_button)
         super().close()

@@ -44,13 +44,13 @@ def test_first_click_only_asks_and_keep_keeps(world: World, table: ClusterTable)
     table.bridge.drain()
     assert confirm.state is ConfirmState.CONFIRMING
     assert "keeper" in confirm.question.value
-    assert confirm.question.layout.display is None
+    assert confirm.is_open
     assert not confirm.confirm_button.disabled  # NON_PRODUCTION: no name to type
     confirm.delete_button.click()  # clicking Delete again does not confirm
     confirm.cancel_button.click()
     table.bridge.drain()
     assert confirm.state is ConfirmState.IDLE
-    assert confirm.confirm_button.layout.display == "none"
+    assert not confirm.is_open
     assert deletes(world) == 0
 
 
@@ -110,7 +110,7 @@ def test_an_unanswered_confirmation_reverts_after_the_timeout(
     assert confirm.state is ConfirmState.CONFIRMING
     world.timers.advance(0.2)
     assert confirm.state is ConfirmState.IDLE
-    assert confirm.confirm_button.layout.display == "none"
+    assert not confirm.is_open
     confirm._on_confirm_click()  # too late: nothing to confirm any more
     table.bridge.drain()
     assert deletes(world) == 0
