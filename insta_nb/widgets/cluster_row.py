@@ -33,26 +33,34 @@ __all__ = ["COLUMNS", "ClusterRowView", "details_html"]
 
 #: Column title → CSS width; the table header uses the same list.
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Cluster", "210px"),
-    ("Status", "190px"),
-    ("Nodes", "70px"),
-    ("", "50px"),
-    ("Provider", "80px"),
-    ("Region", "120px"),
-    ("Node size", "160px"),
-    ("SLA tier", "125px"),
-    ("Age", "60px"),
+    ("Cluster", "160px"),
+    ("Status", "142px"),
+    ("Nodes", "56px"),
+    ("", "40px"),
+    ("Provider", "72px"),
+    ("Region", "98px"),
+    ("Node size", "124px"),
+    ("SLA tier", "128px"),
+    ("Age", "46px"),
 )
 _WIDTH = dict(COLUMNS)
 #: The columns drawn by the one ``facts_html`` widget, after the progress bar.
 _FACTS = ("", "Provider", "Region", "Node size", "SLA tier", "Age")
 
 
-def spans_html(cells: list[str], titles: tuple[str, ...] = _FACTS) -> str:
+#: Each widget of a row adds its margin (2 px a side); the one-widget header makes up for it.
+_HEADER_EXTRA = {"Cluster": 4, "Status": 4, "Nodes": 6}
+
+
+def spans_html(
+    cells: list[str], titles: tuple[str, ...] = _FACTS, extra: dict[str, int] | None = None
+) -> str:
     """Fixed-width inline cells (already HTML), lined up with the header's columns."""
+    extra = extra or {}
     return "".join(
-        f'<span style="display:inline-block;width:{_WIDTH[t]};overflow:hidden;'
-        f'text-overflow:ellipsis;white-space:nowrap;vertical-align:middle;">{c}</span>'
+        f'<span style="display:inline-block;width:{_px(t, plus=extra.get(t, 0))};'
+        "overflow:hidden;text-overflow:ellipsis;white-space:nowrap;"
+        f'vertical-align:middle;">{c}</span>'
         for t, c in zip(titles, cells, strict=True)
     )
 
@@ -61,11 +69,15 @@ def header_html() -> str:
     """The table's column titles, as one HTML string."""
     titles = tuple(t for t, _ in COLUMNS)
     cells = [f'<b style="color:{TONES["muted"]};">{esc(t)}</b>' for t in titles]
-    return spans_html(cells, titles)
+    return spans_html(cells, titles, _HEADER_EXTRA)
+
+
+def _px(*titles: str, plus: int = 0) -> str:
+    return f"{sum(int(_WIDTH[t].removesuffix('px')) for t in titles) + plus}px"
 
 
 def _cell(width: str) -> w.Layout:
-    return w.Layout(width=width, min_width=width, overflow="hidden")
+    return w.Layout(width=width, min_width=width, overflow="hidden", flex="0 0 auto")
 
 
 class ClusterRowView(w.VBox):
@@ -108,15 +120,16 @@ class ClusterRowView(w.VBox):
             min=0,
             max=1,
             tooltip="Nodes RUNNING out of all nodes",
-            layout=w.Layout(width=_WIDTH["Nodes"], min_width=_WIDTH["Nodes"]),
+            layout=_cell(_WIDTH["Nodes"]),
         )
-        self.facts_html = w.HTML()
+        facts_width = _px(*_FACTS)
+        self.facts_html = w.HTML(layout=_cell(facts_width))
         self.details_toggle = w.ToggleButton(
             value=False,
-            description="Details",
+            description="",
             icon="chevron-down",
-            tooltip=f"Show data centres, nodes, addresses and firewall rules of {row.name}",
-            layout=w.Layout(width="auto"),
+            tooltip=f"Details of {row.name}: data centres, nodes, addresses, firewall rules",
+            layout=w.Layout(width="36px", flex="0 0 auto"),
         )
         self.delete = DeleteConfirm(
             row.name,
@@ -124,7 +137,9 @@ class ClusterRowView(w.VBox):
             timers,
             timeout=confirm_timeout,
             needs_typed_name=_needs_typed_name(row),
+            place_panel=self._place_panel,
         )
+        self.delete.layout.flex = "0 0 auto"
         self.details_toggle.observe(self._toggle_details, names="value")
         self.cells = w.HBox(
             [
@@ -135,7 +150,8 @@ class ClusterRowView(w.VBox):
                 self.details_toggle,
                 self.delete,
             ],
-            layout=w.Layout(align_items="center", flex_flow="row nowrap"),
+            # Narrow outputs wrap the buttons to a second line instead of clipping them.
+            layout=w.Layout(align_items="center", flex_flow="row wrap"),
         )
         super().__init__(
             [self.cells],
@@ -221,6 +237,10 @@ class ClusterRowView(w.VBox):
             _append(self, self._details_html)
         return self._details_html
 
+    def _place_panel(self, panel: w.Widget, shown: bool) -> None:
+        # The delete question gets a line of its own under the row, not a squeezed cell.
+        _place_second(self, panel, shown)
+
     def _draw_error(self) -> None:
         message = self._local_error or self.row.error
         if not message:
@@ -261,6 +281,13 @@ class ClusterRowView(w.VBox):
             if extra is not None:
                 close_tree(extra)
         super().close()
+
+
+def _place_second(box: Any, widget: w.Widget, shown: bool) -> None:
+    rest = [c for c in box.children if c is not widget]
+    wanted = (rest[0], widget, *rest[1:]) if shown else tuple(rest)
+    if wanted != tuple(box.children):
+        box.children = wanted
 
 
 def _append(box: Any, widget: w.Widget) -> None:

@@ -34,9 +34,10 @@ if TYPE_CHECKING:
 
 __all__ = ["REFRESH_CHOICES", "TEXT_COLUMNS", "ClusterTable"]
 
-#: Choices of the refresh-period control (``None``: the service's own policy).
-REFRESH_CHOICES: tuple[tuple[str, float | None], ...] = (
-    ("auto (30 s, 5 s while changing)", None),
+#: Choices of the refresh-period control (``0``: the service's own policy; a ``None``
+#: value would read as "nothing selected" in a Dropdown).
+REFRESH_CHOICES: tuple[tuple[str, float], ...] = (
+    ("auto (5–30 s)", 0.0),
     ("5 s", 5.0),
     ("10 s", 10.0),
     ("30 s", 30.0),
@@ -90,11 +91,14 @@ class ClusterTable(w.VBox):
             options=[(label, value) for label, value in REFRESH_CHOICES],
             value=service.refresh_interval
             if service.refresh_interval in dict(REFRESH_CHOICES).values()
-            else None,
+            else 0.0,
             description="Refresh every",
-            tooltip="How often the cluster list is refreshed (one request for all clusters)",
+            tooltip=(
+                "How often the cluster list is refreshed (one request for all clusters); "
+                "auto: every 30 s, every 5 s while something changes"
+            ),
             style={"description_width": "auto"},
-            layout=w.Layout(width="290px"),
+            layout=w.Layout(width="230px"),
         )
         self.pause_toggle = w.ToggleButton(
             value=bool(service.paused),
@@ -269,7 +273,7 @@ class ClusterTable(w.VBox):
             self.bridge.call_on_engine(stop)
 
     def _on_interval(self, change: dict[str, Any]) -> None:
-        self.session.service.refresh_interval = change["new"]
+        self.session.service.refresh_interval = change["new"] or None
         self.bridge.call_on_engine(self.session.service.refresh_now)
 
     def _on_pause(self, change: dict[str, Any]) -> None:

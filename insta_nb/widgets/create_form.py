@@ -251,12 +251,13 @@ class CreateForm(w.VBox):
             style=_DESC,
             layout=_wide(),
         )
-        self.sla = w.ToggleButtons(
+        self.sla = w.Dropdown(
             options=list(catalog.SLA_TIERS),
             value="NON_PRODUCTION",
             description="SLA tier",
-            tooltips=["No SLA: for development and tests", "Production SLA"],
-            style={"description_width": "140px", "button_width": "130px"},
+            tooltip="NON_PRODUCTION: no SLA (development, tests); PRODUCTION: SLA-backed",
+            style=_DESC,
+            layout=_wide(),
         )
         self.private = w.Checkbox(
             value=False,

@@ -38,6 +38,9 @@ class DeleteConfirm(w.HBox):
         on_confirm: Called once per confirmed delete (it starts the request).
         timers: Where the auto-revert timer runs.
         timeout: Seconds before an unanswered confirmation closes.
+        needs_typed_name: Ask for the name to be typed (PRODUCTION, or tier unknown).
+        place_panel: Shows or hides the question somewhere else (a table row puts it
+            on a line of its own); default: next to the Delete button.
     """
 
     def __init__(
@@ -48,6 +51,7 @@ class DeleteConfirm(w.HBox):
         *,
         timeout: float = DEFAULT_CONFIRM_TIMEOUT,
         needs_typed_name: bool = True,
+        place_panel: Callable[[w.Widget, bool], None] | None = None,
     ) -> None:
         self._name = name
         self._on_confirm = on_confirm
@@ -57,6 +61,7 @@ class DeleteConfirm(w.HBox):
         self.state = ConfirmState.IDLE
         self._timer: TimerHandle | None = None
         self._panel: w.HBox | None = None
+        self._place_panel = place_panel
         self.delete_button = w.Button(
             description="Delete",
             icon="trash",
@@ -101,14 +106,14 @@ class DeleteConfirm(w.HBox):
         self.typed_name.observe(self._on_typed, names="value")
         self._panel = w.HBox(
             [self.question, self.typed_name, self.confirm_button, self.cancel_button],
-            layout=w.Layout(align_items="center", flex_flow="row wrap"),
+            layout=w.Layout(align_items="center", flex_flow="row wrap", margin="0 0 4px 24px"),
         )
         return self._panel
 
     @property
     def is_open(self) -> bool:
         """Whether the confirmation question is shown."""
-        return self._panel is not None and self._panel in self.children
+        return self.state is ConfirmState.CONFIRMING
 
     @property
     def name(self) -> str:
@@ -144,7 +149,7 @@ class DeleteConfirm(w.HBox):
         self.typed_name.layout.display = None if typed else "none"
         self.confirm_button.disabled = typed
         self.delete_button.disabled = True
-        self._show(self.delete_button, panel)
+        self._show_panel(panel, True)
         self._timer = self._timers.call_later(self.timeout, self.revert)
 
     def _on_typed(self, change: dict[str, object]) -> None:
@@ -177,14 +182,17 @@ class DeleteConfirm(w.HBox):
         self.delete_button.disabled = False
 
     def _hide_question(self, *, delete_disabled: bool) -> None:
-        self._show(self.delete_button)
         if self._panel is not None:
+            self._show_panel(self._panel, False)
             self.typed_name.value = ""
             self.confirm_button.disabled = True
         self.delete_button.disabled = delete_disabled
 
-    def _show(self, *widgets: w.Widget) -> None:
-        self.children = widgets
+    def _show_panel(self, panel: w.Widget, shown: bool) -> None:
+        if self._place_panel is not None:
+            self._place_panel(panel, shown)
+        else:
+            self.children = (self.delete_button, panel) if shown else (self.delete_button,)
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:

@@ -25,10 +25,12 @@ from insta_nb.widgets.snapshot import TONES, box_html, esc, table_html, text_tab
 if TYPE_CHECKING:
     from insta_nb.session import Session
 
-__all__ = ["KIND_TITLES", "MIN_REDRAW_GAP", "QueueView"]
+__all__ = ["KIND_TITLES", "MAX_ROWS_PER_CLASS", "MIN_REDRAW_GAP", "QueueView"]
 
 #: Seconds between two redraws at most (a few per second).
 MIN_REDRAW_GAP = 0.25
+#: Rows drawn per class at most; the rest are counted ("… and 12 more").
+MAX_ROWS_PER_CLASS = 20
 KIND_TITLES: dict[JobKind, str] = {
     JobKind.MUTATION: "Your changes",
     JobKind.READ: "Your reads",
@@ -38,8 +40,10 @@ _ids = itertools.count(1)
 
 
 class _JobRow(w.HBox):
-    def __init__(self, job: JobInfo, on_cancel: Any) -> None:
-        self.job_id = job.id
+    """One line of the queue; reused for whichever job sits at its place."""
+
+    def __init__(self, on_cancel: Any) -> None:
+        self.job: JobInfo | None = None
         self.position = w.Label(layout=w.Layout(width="40px"))
         self.what = w.Label(layout=w.Layout(width="340px", overflow="hidden"))
         self.eta = w.Label(layout=w.Layout(width="110px"))
@@ -47,7 +51,7 @@ class _JobRow(w.HBox):
         self.cancel = w.Button(
             description="Cancel",
             icon="times",
-            tooltip=f"Cancel '{job.label}' before it is sent",
+            tooltip="Cancel this request before it is sent",
             layout=w.Layout(width="auto"),
         )
         self.cancel.on_click(lambda _: on_cancel(self))
@@ -55,9 +59,16 @@ class _JobRow(w.HBox):
             [self.position, self.what, self.eta, self.owner, self.cancel],
             layout=w.Layout(align_items="center"),
         )
-        self.show(job)
+
+    @property
+    def job_id(self) -> int | None:
+        return None if self.job is None else self.job.id
 
     def show(self, job: JobInfo) -> None:
+        if self.job is None or self.job.id != job.id:
+            self.cancel.disabled = False
+            self.cancel.description = "Cancel"
+            self.cancel.tooltip = f"Cancel '{job.label}' before it is sent"
         self.job = job
         self.position.value = f"#{job.position + 1}"
         retry = f" (retry {job.attempts})" if job.is_retry else ""
@@ -66,10 +77,8 @@ class _JobRow(w.HBox):
         self.owner.value = job.owner or "—"
 
     def cells(self) -> list[str]:
-        return [
-            self.position.value, KIND_TITLES[self.job.kind], self.what.value,
-            self.eta.value, self.owner.value,
-        ]  # fmt: skip
+        kind = KIND_TITLES[self.job.kind] if self.job is not None else ""
+        return [self.position.value, kind, self.what.value, self.eta.value, self.owner.value]
 
 
 class QueueView(w.VBox):
@@ -87,7 +96,12 @@ class QueueView(w.VBox):
         self.owner = f"widget:queue-view:{next(_ids)}"
         self._closed = False
         self._unsubscribe: Callable[[], None] = lambda: None
-        self._rows: dict[int, _JobRow] = {}
+        #: Row widgets per class, reused by place so a busy queue creates no new models.
+        self._pool: dict[JobKind, list[_JobRow]] = {kind: [] for kind in JobKind}
+        self._shown: dict[JobKind, int] = dict.fromkeys(JobKind, 0)
+        self._more: dict[JobKind, w.HTML] = {
+            kind: w.HTML(layout=w.Layout(margin="0 0 0 40px")) for kind in JobKind
+        }
         self._sections: dict[JobKind, w.HTML] = {
             kind: w.HTML(layout=w.Layout(display="none")) for kind in JobKind
         }
@@ -166,40 +180,50 @@ class QueueView(w.VBox):
         self.redraws += 1
         self.banner.update(snap)
         self.stats.value = _stats_html(snap)
-        live = {job.id for job in snap.queued}
-        for job_id in [i for i in self._rows if i not in live]:
-            close_tree(self._rows.pop(job_id))
         children: list[w.Widget] = []
         for kind, jobs in snap.queued_by_kind().items():
             section = self._sections[kind]
-            section.layout.display = None if jobs else "none"
             section.value = (
                 f'<b style="color:{TONES["muted"]};">{esc(KIND_TITLES[kind])}</b> '
                 f"{toned(f'({len(jobs)} queued)', 'muted')}"
             )
+            section.layout.display = None if jobs else "none"
             if not jobs:
+                self._shown[kind] = 0
                 continue
             children.append(section)
-            for job in jobs:
-                row = self._rows.get(job.id)
-                if row is None:
-                    row = self._rows[job.id] = _JobRow(job, self._cancel)
-                else:
-                    row.show(job)
-                children.append(row)
+            pool = self._pool[kind]
+            visible = jobs[:MAX_ROWS_PER_CLASS]
+            while len(pool) < len(visible):
+                pool.append(_JobRow(self._cancel))
+            for row, job in zip(pool, visible, strict=False):
+                row.show(job)
+            self._shown[kind] = len(visible)
+            children += pool[: len(visible)]
+            if len(jobs) > len(visible):
+                self._more[kind].value = toned(f"… and {len(jobs) - len(visible)} more", "muted")
+                children.append(self._more[kind])
         if tuple(children) != tuple(self.jobs_box.children):
             self.jobs_box.children = tuple(children)
         self.empty_html.layout.display = "none" if snap.queued else None
 
     def _cancel(self, row: _JobRow) -> None:
+        job_id = row.job_id
+        if job_id is None or row.cancel.disabled:
+            return
         row.cancel.disabled = True
         row.cancel.description = "Cancelling…"
-        self.session.runner.cancel_job(row.job_id)
+        self.session.runner.cancel_job(job_id)
 
     @property
     def job_rows(self) -> dict[int, _JobRow]:
-        """Rows of queued jobs by job id (a copy)."""
-        return dict(self._rows)
+        """The rows shown now, by the id of the job each one shows."""
+        return {
+            row.job.id: row
+            for kind, pool in self._pool.items()
+            for row in pool[: self._shown[kind]]
+            if row.job is not None
+        }
 
     # --- snapshots --------------------------------------------------------------------------
 
@@ -207,7 +231,8 @@ class QueueView(w.VBox):
         snap = self.snapshot
         if snap is None:
             return []
-        return [self._rows[j.id].cells() for j in snap.queued if j.id in self._rows]
+        rows = self.job_rows
+        return [rows[j.id].cells() for j in snap.queued if j.id in rows]
 
     def snapshot_text(self) -> str:
         lines = [self._title()]
@@ -250,10 +275,11 @@ class QueueView(w.VBox):
         if self._timer is not None:
             self._timer.cancel()
         self.banner.close()
-        for row in self._rows.values():
-            close_tree(row)
-        for section in self._sections.values():
-            close_tree(section)
+        for pool in self._pool.values():
+            for row in pool:
+                close_tree(row)
+        for extra in (*self._sections.values(), *self._more.values()):
+            close_tree(extra)
         for child in self.children:
             close_tree(child)
         if self._own_bridge:

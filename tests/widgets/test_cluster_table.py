@@ -148,6 +148,8 @@ def test_refresh_controls_act_on_the_service(world: World, table: ClusterTable) 
     table.interval_choice.value = 60.0
     assert service.refresh_interval == 60.0
     assert dict(REFRESH_CHOICES)[table.interval_choice.label] == 60.0
+    table.interval_choice.value = 0.0  # "auto": the service's own policy
+    assert service.refresh_interval is None
     table.pause_toggle.value = True
     assert service.paused is True
     assert table.pause_toggle.description == "Resume"

@@ -50,6 +50,7 @@ def test_queued_jobs_are_listed_by_class_and_cancel_drops_one() -> None:
         assert all(r.cancel.tooltip for r in rows)
         assert "sent <b>1</b>" in view.stats.value
 
+        drawn = {id(r) for r in rows}
         rows[2].cancel.click()  # the last one: the first may be on its way by now
         assert rows[2].cancel.disabled
         world.on_engine(_nothing)
@@ -57,8 +58,10 @@ def test_queued_jobs_are_listed_by_class_and_cancel_drops_one() -> None:
             reads[2].result(timeout=10)
         view.refresh()
         bridge.drain()
-        assert rows[2].job_id not in view.job_rows
-        assert rows[2].comm is None  # its widgets are closed
+        cancelled = snap.queued[2].id
+        assert cancelled not in view.job_rows
+        assert len(view.job_rows) == 2
+        assert {id(r) for r in view.job_rows.values()} <= drawn  # rows are reused, not rebuilt
 
         for row in list(view.job_rows.values()):
             row.cancel.click()
