@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from importlib import metadata as _metadata
 
+from insta_nb.client import ApiClient
 from insta_nb.clock import Clock, SystemClock
-from insta_nb.config import EngineSettings
+from insta_nb.config import EngineSettings, ServiceSettings
+from insta_nb.credentials import Credentials, Secret
+from insta_nb.engine import EngineSnapshot, JobKind
 from insta_nb.errors import (
     APIError,
     AuthenticationError,
@@ -52,6 +55,8 @@ from insta_nb.models import (
     RackAllocation,
     RuleStatus,
 )
+from insta_nb.service import ClusterRow, Operation, OperationState
+from insta_nb.session import Session, SyncSession, connect
 
 try:
     __version__ = _metadata.version("insta_nb")
@@ -60,11 +65,13 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - source tree, not in
 
 __all__ = [
     "APIError",
+    "ApiClient",
     "AuthenticationError",
     "BadRequestError",
     "BundleSpec",
     "Clock",
     "ClusterDetails",
+    "ClusterRow",
     "ClusterSpec",
     "ClusterStatus",
     "ClusterSummary",
@@ -72,18 +79,23 @@ __all__ = [
     "ConflictError",
     "ConnectError",
     "CreateNotConfirmedError",
+    "Credentials",
     "DataCentre",
     "DeadlineExceededError",
     "EncryptionKey",
     "EngineSettings",
+    "EngineSnapshot",
     "FirewallRule",
     "FirewallRuleSpec",
     "InstaError",
     "JobCancelledError",
+    "JobKind",
     "LegacyClusterSpec",
     "LegacyRack",
     "Node",
     "NotFoundError",
+    "Operation",
+    "OperationState",
     "PermissionDeniedError",
     "ProtocolError",
     "ProviderSpec",
@@ -91,7 +103,11 @@ __all__ = [
     "RateLimitedError",
     "ReadOnlyKeyError",
     "RuleStatus",
+    "Secret",
     "ServerError",
+    "ServiceSettings",
+    "Session",
+    "SyncSession",
     "SystemClock",
     "TimeoutError",
     "TransportError",
@@ -99,4 +115,5 @@ __all__ = [
     "UsageError",
     "ValidationError",
     "__version__",
+    "connect",
 ]

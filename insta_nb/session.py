@@ -12,7 +12,9 @@ the process's one engine thread, paced together with every other cell and widget
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,7 +23,7 @@ from urllib.parse import urlsplit
 from insta_nb import errors
 from insta_nb.cells import CellOwners
 from insta_nb.client import ApiClient
-from insta_nb.config import EngineSettings, ServiceSettings
+from insta_nb.config import DEFAULT_INTERVAL, EngineSettings, ServiceSettings
 from insta_nb.credentials import Credentials
 from insta_nb.engine import EngineRunner, EngineSnapshot, shared_runner
 from insta_nb.models import (
@@ -71,15 +73,19 @@ class Session:
 
     @property
     def is_simulated(self) -> bool:
-        """True when talking to the embedded simulator rather than Instaclustr."""
-        return self.simulator is not None
+        """True when talking to a simulator (embedded, or served on loopback).
+
+        No real Instaclustr API lives on this machine's loopback interface, so a
+        loopback URL is a simulator too (``scripts/lab`` serves one there).
+        """
+        return self.simulator is not None or _is_loopback(self.client.api_url)
 
     @property
     def read_only(self) -> bool:
         return self.client.read_only
 
     def __repr__(self) -> str:
-        target = "embedded simulator" if self.is_simulated else self.client.api_url
+        target = "embedded simulator" if self.simulator else self.client.api_url
         mode = ", read-only" if self.read_only else ""
         return f"<insta_nb.Session {self.client.username}@{target}{mode}>"
 
@@ -246,31 +252,40 @@ def connect(
     session talks to an in-process simulator, and says so in its repr and every view.
 
     Args:
-        interval: seconds between a response and the next request machine-wide
-            (default 2.5, the API's limit). Demos may lower it against the simulator.
+        interval: seconds between a response and the next request, machine-wide
+            (default 2.5 s, the API's limit; ``INSTA_NB_INTERVAL`` sets it too). It is
+            never lowered below 2.5 s for a real API; demos may lower it against a
+            simulator. ``INSTA_NB_SIM_SPEED`` speeds up the embedded simulator.
     """
-    creds = (
-        None
-        if simulator
-        else Credentials.resolve(
+    if interval is None and os.environ.get("INSTA_NB_INTERVAL"):
+        interval = float(os.environ["INSTA_NB_INTERVAL"])
+    creds = None
+    if not simulator:
+        creds = Credentials.resolve(
             username=username, api_key=api_key, api_url=api_url, read_only=read_only
         )
-    )
     sim: Simulator | None = None
     if creds is None:
         if simulator is False:
             raise errors.ConfigurationError(
                 "no Instaclustr credentials: set INSTACLUSTR_USERNAME and INSTACLUSTR_API_KEY"
             )
-        sim, creds = _embedded_simulator(simulator, read_only)
+        sim, creds = _embedded_simulator(simulator, read_only, interval)
     host = urlsplit(creds.api_url).netloc or "api"
     settings = EngineSettings(budget_key=host if sim is None else "embedded-simulator")
     if interval is not None:
+        if interval < DEFAULT_INTERVAL and sim is None and not _is_loopback(creds.api_url):
+            log.warning(
+                "insta_nb: an interval of %.2f s is below the API's limit; using %.1f s",
+                interval,
+                DEFAULT_INTERVAL,
+            )
+            interval = DEFAULT_INTERVAL
         settings = replace(settings.scaled(interval), budget_key=settings.budget_key)
     runner = shared_runner(settings)
     transport = sim.transport() if sim is not None else None
     client = ApiClient(creds, transport=transport, timeout=settings.request_timeout)
-    service_settings = ServiceSettings().scaled(settings.interval / 2.5)
+    service_settings = ServiceSettings().scaled(settings.interval / DEFAULT_INTERVAL)
     session = Session(client, runner, service_settings, simulator=sim)
     if sim is not None:
         log.warning(
@@ -280,12 +295,29 @@ def connect(
     return session
 
 
-def _embedded_simulator(
-    simulator: Simulator | bool | None, read_only: bool | None
-) -> tuple[Simulator, Credentials]:
-    from insta_nb.simulator import Simulator
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
-    sim = simulator if isinstance(simulator, Simulator) else Simulator()
+
+def _embedded_simulator(
+    simulator: Simulator | bool | None, read_only: bool | None, interval: float | None
+) -> tuple[Simulator, Credentials]:
+    from insta_nb.simulator import Simulator, SimulatorSettings
+
+    if isinstance(simulator, Simulator):
+        sim = simulator
+    else:
+        # Demos and tests speed the lifecycle up with INSTA_NB_SIM_SPEED; the embedded
+        # simulator limits at the same interval the engine paces at.
+        speed = float(os.environ.get("INSTA_NB_SIM_SPEED", "1"))
+        limit = interval if interval is not None else DEFAULT_INTERVAL
+        sim = Simulator(settings=SimulatorSettings(speed=speed, interval=limit))
     key = sim.credentials.read_only_key if read_only else sim.credentials.api_key
     creds = Credentials.resolve(
         username=sim.credentials.username, api_key=key, api_url=sim.url, read_only=bool(read_only)

@@ -376,14 +376,7 @@ class ClusterService:
             self._rows_changed({cluster_id})
         try:
             op.state = OperationState.SENT
-            await self._run(
-                lambda: self.client.delete_cluster(cluster_id),
-                JobKind.MUTATION,
-                f"DELETE {row.name if row else cluster_id}",
-                owner=owner,
-                idempotent=True,
-                not_found_after_retry_ok=True,
-            )
+            await self._send_delete(cluster_id, row, owner)
         except errors.InstaError as exc:
             if self.inventory.update(cluster_id, pending=None, error=exc.message):
                 self._rows_changed({cluster_id})
@@ -394,6 +387,26 @@ class ClusterService:
         self._finish(op, OperationState.DONE, "marked for deletion")
         self._fast_until = self.clock.monotonic() + self.settings.fast_after_mutation
         self._wake_poller()
+
+    async def _send_delete(
+        self, cluster_id: str, row: ClusterRow | None, owner: str | None
+    ) -> None:
+        label = f"DELETE {row.name if row else cluster_id}"
+        try:
+            await self._run(
+                lambda: self.client.delete_cluster(cluster_id),
+                JobKind.MUTATION,
+                label,
+                owner=owner,
+                idempotent=True,
+                not_found_after_retry_ok=True,
+            )
+        except errors.ConflictError:
+            # 409 means "already being deleted" as well as "dependencies remain": an
+            # earlier attempt whose response was lost may have gone through. Ask.
+            details = await self.get_cluster(cluster_id, owner=owner)
+            if details.status not in (ClusterStatus.DELETING, ClusterStatus.DELETED):
+                raise
 
     async def add_firewall_rule(
         self, cluster_id: str, rule: FirewallRuleSpec, *, owner: str | None = None

@@ -186,3 +186,20 @@ def test_firewall_rule_add_is_safe_to_repeat(world: World) -> None:
         assert [r.network for r in rules] == ["203.0.113.7/32"]
 
     run(body)
+
+
+def test_a_delete_whose_response_was_lost_succeeds_without_a_second_visible_error(
+    world: World,
+) -> None:
+    async def body() -> None:
+        cluster_id = await world.drive(world.service.create_cluster(spec()))
+        world.sim.faults.drop_rate, world.sim.faults.drop_after_apply = 1.0, 1.0
+        delete = asyncio.ensure_future(world.service.delete_cluster(cluster_id))
+        await world.clock.run_until(lambda: world.sim.stats.dropped >= 1)
+        world.sim.faults.drop_rate = 0.0
+        await world.clock.run_until(delete.done)
+        assert delete.result() is None
+        assert world.service.operations[-1].state is OperationState.DONE
+
+    run(body)
+    assert world.sent("DELETE") == 1
