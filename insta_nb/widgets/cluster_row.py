@@ -93,6 +93,8 @@ class ClusterRowView(w.VBox):
         now: Wall time, for the age column.
         on_delete: Called with the cluster id once a delete is confirmed.
         on_details: Called with ``(cluster_id, open)`` when the details area opens/closes.
+        confirm_timeout: Seconds an unanswered delete question stays open.
+        read_only: The session's key cannot delete: the button says so.
     """
 
     def __init__(
@@ -104,6 +106,7 @@ class ClusterRowView(w.VBox):
         on_delete: Callable[[str], None],
         on_details: Callable[[str, bool], None],
         confirm_timeout: float = DEFAULT_CONFIRM_TIMEOUT,
+        read_only: bool = False,
     ) -> None:
         self.cluster_id = row.id
         self.row = row
@@ -138,6 +141,9 @@ class ClusterRowView(w.VBox):
             timeout=confirm_timeout,
             needs_typed_name=_needs_typed_name(row),
             place_panel=self._place_panel,
+            disabled_reason="The API key is read-only: deleting is not possible"
+            if read_only
+            else None,
         )
         self.delete.layout.flex = "0 0 auto"
         self.details_toggle.observe(self._toggle_details, names="value")

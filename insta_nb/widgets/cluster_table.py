@@ -196,6 +196,7 @@ class ClusterTable(w.VBox):
                     on_delete=self._delete,
                     on_details=self._details,
                     confirm_timeout=self.confirm_timeout,
+                    read_only=self.session.read_only,
                 )
             else:
                 view.show(row, now)

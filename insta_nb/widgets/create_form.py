@@ -141,6 +141,8 @@ class CreateForm(w.VBox):
         self._api_errors: dict[str, str] = {}
         self._submitted: dict[str, tuple[Any, ...]] = {}
         self._key_ids: set[str] | None = None
+        #: Names in the inventory, copied on the engine thread (never iterated from here).
+        self._names: frozenset[str] = frozenset(r.name for r in session.service.rows())
         self._cidrs: list[str] = []
         self._addons: dict[str, _Addon] = {}
         self._option_boxes: dict[str, w.Checkbox] = {}
@@ -157,6 +159,7 @@ class CreateForm(w.VBox):
         self._on_bundle()
         self._on_provider()
         self._quiet -= 1
+        self._push_names = self.bridge.latest(self._names_changed)
         self._unsubscribe = self.bridge.subscribe(self._on_service_event)
         if load_keys:
             self.reload_keys()
@@ -644,7 +647,7 @@ class CreateForm(w.VBox):
         self._draw_submit()
 
     def _name_taken(self, name: str) -> dict[str, str]:
-        taken = bool(name) and bool(self.session.service.inventory.by_name(name))
+        taken = bool(name) and name in self._names
         self.force.layout.display = None if taken or self.force.value else "none"
         if taken and not self.force.value:
             return {"clusterName": f"A cluster named {name!r} already exists."}
@@ -782,11 +785,18 @@ class CreateForm(w.VBox):
         )
 
     def _on_service_event(self, event: ServiceEvent) -> None:
-        # Engine thread: copy the operation, hand the copy over.
+        # Engine thread: copy what we need, hand the copies over.
+        if event.rows:
+            self._push_names(frozenset(r.name for r in self.session.service.rows()))
         op = event.operation
         if op is not None and op.owner == self.owner and op.action == "create":
             snapshot = replace(op, field_errors=dict(op.field_errors))
             self.bridge.deliver(lambda: self._show_operation(snapshot))
+
+    def _names_changed(self, names: frozenset[str]) -> None:
+        if names != self._names:
+            self._names = names
+            self.revalidate()
 
     def _show_operation(self, op: Operation) -> None:
         self.last_operation = op
@@ -833,6 +843,11 @@ class CreateForm(w.VBox):
         body = table_html(("Field", "Value"), rows)
         if self.outcome_text:
             body += f"<div>{esc(self.outcome_text)}</div>"
+        body += (
+            f"<details><summary>Request body</summary>{self.preview.value}</details>"
+            if self.preview.value
+            else ""
+        )
         return box_html(self._title(), body, note="Static snapshot of the form")
 
     def _title(self) -> str:

@@ -41,6 +41,8 @@ class DeleteConfirm(w.HBox):
         needs_typed_name: Ask for the name to be typed (PRODUCTION, or tier unknown).
         place_panel: Shows or hides the question somewhere else (a table row puts it
             on a line of its own); default: next to the Delete button.
+        disabled_reason: Why deleting is impossible here (e.g. a read-only key); the
+            button stays disabled and says so.
     """
 
     def __init__(
@@ -52,6 +54,7 @@ class DeleteConfirm(w.HBox):
         timeout: float = DEFAULT_CONFIRM_TIMEOUT,
         needs_typed_name: bool = True,
         place_panel: Callable[[w.Widget, bool], None] | None = None,
+        disabled_reason: str | None = None,
     ) -> None:
         self._name = name
         self._on_confirm = on_confirm
@@ -68,6 +71,10 @@ class DeleteConfirm(w.HBox):
             tooltip=f"Delete cluster {name}… (asks for confirmation first)",
             layout=w.Layout(width="auto"),
         )
+        self.disabled_reason = disabled_reason
+        if disabled_reason:
+            self.delete_button.disabled = True
+            self.delete_button.tooltip = disabled_reason
         self.delete_button.on_click(self._on_delete)
         super().__init__(
             [self.delete_button], layout=w.Layout(align_items="center", flex_flow="row wrap")
@@ -124,7 +131,8 @@ class DeleteConfirm(w.HBox):
         if name == self._name and needs_typed_name == self.needs_typed_name:
             return
         self._name, self.needs_typed_name = name, needs_typed_name
-        self.delete_button.tooltip = f"Delete cluster {name}… (asks for confirmation first)"
+        if not self.disabled_reason:
+            self.delete_button.tooltip = f"Delete cluster {name}… (asks for confirmation first)"
         if self._panel is not None:
             self.confirm_button.tooltip = f"Delete cluster {name} now"
         if self.state is ConfirmState.CONFIRMING:
@@ -133,7 +141,7 @@ class DeleteConfirm(w.HBox):
     # --- the steps --------------------------------------------------------------------
 
     def _on_delete(self, _: object = None) -> None:
-        if self.state is not ConfirmState.IDLE:
+        if self.state is not ConfirmState.IDLE or self.disabled_reason:
             return  # already asking (or deleting): a second click changes nothing
         self.state = ConfirmState.CONFIRMING
         panel = self._ensure_panel()
@@ -179,14 +187,14 @@ class DeleteConfirm(w.HBox):
         """The delete request failed: offer the button again."""
         self.state = ConfirmState.IDLE
         self.delete_button.description = "Delete"
-        self.delete_button.disabled = False
+        self.delete_button.disabled = bool(self.disabled_reason)
 
     def _hide_question(self, *, delete_disabled: bool) -> None:
         if self._panel is not None:
             self._show_panel(self._panel, False)
             self.typed_name.value = ""
             self.confirm_button.disabled = True
-        self.delete_button.disabled = delete_disabled
+        self.delete_button.disabled = delete_disabled or bool(self.disabled_reason)
 
     def _show_panel(self, panel: w.Widget, shown: bool) -> None:
         if self._place_panel is not None:

@@ -117,31 +117,44 @@ def test_an_unanswered_confirmation_reverts_after_the_timeout(
     assert not confirm.delete_button.disabled
 
 
-def test_a_failed_delete_is_shown_in_the_row_and_can_be_retried() -> None:
+def test_a_failed_delete_is_shown_in_the_row_and_can_be_retried(
+    world: World, table: ClusterTable
+) -> None:
+    # A row for a cluster the API does not know: its DELETE answers 404.
+    ghost = "0b5e4c3a-1111-4222-8333-444455556666"
+    table.show_rows(
+        [
+            ClusterRow(
+                id=ghost, name="ghost", status=ClusterStatus.RUNNING, sla_tier="NON_PRODUCTION"
+            )
+        ]
+    )
+    row = table.row_views[ghost]
+    row.delete.delete_button.click()
+    row.delete.confirm_button.click()
+    table.bridge.drain()
+    assert world.sent("DELETE") == 1
+    assert row.error_html.layout.display is None
+    assert "✖" in row.error_html.value
+    assert not row.delete.delete_button.disabled
+    assert row.delete.delete_button.description == "Delete"
+    row.delete.delete_button.click()  # the user may try again: it asks again first
+    assert row.delete.is_open
+
+
+def test_a_read_only_key_cannot_even_start_a_delete() -> None:
     world = make_world(read_only=True)
     try:
         bridge = world.bridge()
         table = ClusterTable(world.session, bridge=bridge, watch=False)
-        # A read-only key cannot create: draw a row as the inventory would have it.
-        table.show_rows(
-            [
-                ClusterRow(
-                    id="ro-1",
-                    name="ro_cluster",
-                    status=ClusterStatus.RUNNING,
-                    sla_tier="NON_PRODUCTION",
-                    version=1,
-                )
-            ]
-        )
-        row = table.row_views["ro-1"]
-        row.delete.delete_button.click()
-        row.delete.confirm_button.click()
+        table.show_rows([ClusterRow(id="ro-1", name="ro", status=ClusterStatus.RUNNING, version=1)])
+        confirm = table.row_views["ro-1"].delete
+        assert confirm.delete_button.disabled
+        assert "read-only" in confirm.delete_button.tooltip
+        confirm.delete_button.click()
+        confirm._on_delete()
+        assert not confirm.is_open
         bridge.drain()
-        assert "read-only" in row.error_html.value
-        assert row.error_html.layout.display is None
-        assert not row.delete.delete_button.disabled
-        assert row.delete.delete_button.description == "Delete"
         assert world.sent("DELETE") == 0
         table.close()
     finally:
