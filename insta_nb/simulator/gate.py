@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, NamedTuple
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -35,6 +35,20 @@ _READ_METHODS = frozenset({"GET", "HEAD"})
 #: True in the server task that is dropping a connection on purpose, so that the
 #: server's "returned without completing response" error can be silenced.
 DELIBERATE_DROP: ContextVar[bool] = ContextVar("insta_nb_simulator_drop", default=False)
+
+
+_INJECTED = "Service error (injected)"
+
+
+class _Outcome(NamedTuple):
+    """What a request gets: the log fields first, then what is sent (or withheld)."""
+
+    status: int | None
+    applied: bool
+    fault: str | None
+    reply: Reply | None = None
+    #: ``"drop"`` or ``"timeout"``: no response at all.
+    withhold: str | None = None
 
 
 class Channel:
@@ -63,66 +77,58 @@ class Gate:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        core, faults = self.core, self.core.faults
-        delay = core.dice.delay(faults)
+        core = self.core
+        delay = core.dice.delay(core.faults)
         if delay > 0:
             await core.clock.sleep(delay)
         now = core.now()
-        method, path = scope["method"], scope["path"]
         client = scope.get("client")
         ip = str(client[0]) if client else "unknown"
         channel = scope.get("extensions", {}).get(CHANNEL_KEY)
+        outcome = await self._decide(scope, receive, ip, now)
+        # Logged before answering: a client that reads the log after its answer finds it.
+        method, path = scope["method"], scope["path"]
+        record = RequestRecord(
+            now, ip, method, path, outcome.status, outcome.applied, outcome.fault
+        )
+        core.record(record)
+        if outcome.reply is not None:
+            await self._send(send, method, outcome.reply)
+        elif outcome.withhold is not None:
+            hold = core.faults.lost_response_hold
+            if outcome.withhold == "timeout" and channel is None and hold > 0:
+                await core.clock.sleep(hold)
+            await self._drop(channel, send, outcome.withhold)
 
-        def log(status: int | None, applied: bool = False, fault: str | None = None) -> None:
-            core.record(RequestRecord(now, ip, method, path, status, applied, fault))
-
+    async def _decide(self, scope: Scope, receive: Receive, ip: str, now: float) -> _Outcome:
+        """What this request gets, in the documented order of checks."""
+        core, faults = self.core, self.core.faults
         if core.dice.in_outage(faults, now):
-            await self._send(send, method, error_reply(503, "Service Unavailable"))
-            log(503, fault="outage")
-            return
+            return _Outcome(503, False, "outage", error_reply(503, "Service Unavailable"))
         if core.dice.in_storm(faults, now):
-            await self._send(send, method, self._too_many())
-            log(429, fault="storm_429")
-            return
+            return _Outcome(429, False, "storm_429", self._too_many())
         drop_before, drop_after = core.dice.drop(faults)
         if drop_before:
-            await self._drop(channel, send, "drop")
-            log(None, fault="drop")
-            return
+            return _Outcome(None, False, "drop", withhold="drop")
         if not core.limiter.admit(ip, now):
-            await self._send(send, method, self._too_many())
-            log(429, fault="rate_limited")
-            return
+            return _Outcome(429, False, "rate_limited", self._too_many())
         code_before, code_after = core.dice.error_5xx(faults)
         if code_before is not None:
-            await self._send(send, method, error_reply(code_before, "Service error (injected)"))
-            log(code_before, fault="5xx")
-            return
-        route = path.rstrip("/") or "/"
+            return _Outcome(code_before, False, "5xx", error_reply(code_before, _INJECTED))
+        route = scope["path"].rstrip("/") or "/"
         reply = await self._admit(scope, receive, route)
         if reply is None:  # the client went away while sending its body
-            log(None)
-            return
+            return _Outcome(None, False, None)
         applied = 200 <= reply.status < 300
-        if (
-            applied
-            and method == "POST"
-            and route in _CREATE_PATHS
-            and core.dice.lose_create(faults)
-        ):
-            if channel is None and faults.lost_response_hold > 0:
-                await core.clock.sleep(faults.lost_response_hold)
-            await self._drop(channel, send, "timeout")
-            log(None, applied, "lost_response")
-        elif drop_after:
-            await self._drop(channel, send, "drop")
-            log(None, applied, "drop_after_apply")
-        elif code_after is not None:
-            await self._send(send, method, error_reply(code_after, "Service error (injected)"))
-            log(code_after, applied, "5xx_after_apply")
-        else:
-            await self._send(send, method, reply)
-            log(reply.status, applied)
+        creates = applied and scope["method"] == "POST" and route in _CREATE_PATHS
+        if creates and core.dice.lose_create(faults):
+            return _Outcome(None, True, "lost_response", withhold="timeout")
+        if drop_after:
+            return _Outcome(None, applied, "drop_after_apply", withhold="drop")
+        if code_after is not None:
+            reply = error_reply(code_after, _INJECTED)
+            return _Outcome(code_after, applied, "5xx_after_apply", reply)
+        return _Outcome(reply.status, applied, None, reply)
 
     def _too_many(self) -> Reply:
         settings = self.core.settings
