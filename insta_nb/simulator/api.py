@@ -113,14 +113,13 @@ class Api:
         problems = Problems()
         if not isinstance(body, dict):
             problems.add("body", "must be a JSON object")
-        else:
-            if body.get("description") is not None and not isinstance(body["description"], str):
-                problems.add("description", "must be a string")
-            if body.get("twoFactorDelete") is not None and not isinstance(
-                body["twoFactorDelete"], dict
-            ):
-                problems.add("twoFactorDelete", "must be an object")
-        if problems or not isinstance(body, dict):
+            return invalid(problems)
+        if body.get("description") is not None and not isinstance(body["description"], str):
+            problems.add("description", "must be a string")
+        two_factor = body.get("twoFactorDelete")
+        if two_factor is not None and not isinstance(two_factor, dict):
+            problems.add("twoFactorDelete", "must be an object")
+        if problems:
             return invalid(problems)
         if "description" in body:
             cluster.description = body["description"]

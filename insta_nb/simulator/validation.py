@@ -100,7 +100,7 @@ def _provider(value: object, keys: Container[str], problems: Problems) -> _Provi
 
 
 def _size_and_count(
-    check: BundleCheck, node_size: object, rack: object, where: str, problems: Problems
+    check: BundleCheck, node_size: object, rack: object, problems: Problems
 ) -> tuple[str, tuple[int, int] | None]:
     """The rack-allocated node size and the rack allocation, checked for this bundle."""
     main = catalog.BUNDLES[check.main.name]
@@ -109,13 +109,11 @@ def _size_and_count(
         size = node_size if isinstance(node_size, str) else ""
     if not main.supports_rack_allocation:
         if rack is not None:
-            problems.add(
-                f"{where}rackAllocation", f"'rackAllocation' is not supported in {main.name}"
-            )
+            problems.add("rackAllocation", f"'rackAllocation' is not supported in {main.name}")
         return size, None
     if rack is None:
         return size, DEFAULT_RACK_ALLOCATION
-    return size, check_rack_allocation(rack, f"{where}rackAllocation", problems)
+    return size, check_rack_allocation(rack, "rackAllocation", problems)
 
 
 def data_centre_plan(
@@ -188,7 +186,7 @@ def _dc_request(
         return None
     if not catalog.BUNDLES[check.main.name].sizes_in_options:
         check_node_size(node_size, check.main.name, provider, "nodeSize", problems)
-    size, allocation = _size_and_count(check, node_size, rack, "", problems)
+    size, allocation = _size_and_count(check, node_size, rack, problems)
     if problems or provider is None:
         return None
     return data_centre_plan(
@@ -292,11 +290,12 @@ def validate_create(body: object, keys: Container[str]) -> ClusterPlan | Problem
     )
     dcs_value = body.get("dataCentres")
     if dcs_value is None or dcs_value == []:
-        single = dict(body, dataCentre=body.get("dataCentre"), network=body.get("clusterNetwork"))
-        single["network"] = single["network"] or catalog.DEFAULT_CLUSTER_NETWORK
-        single["name"] = custom_name if isinstance(custom_name, str) else None
-        single.pop("provider", None)
-        single.pop("bundles", None)
+        # A single-DC body is a DataCentreRequest spelt with top-level names.
+        single = {
+            "dataCentre": body.get("dataCentre"),
+            "network": body.get("clusterNetwork") or catalog.DEFAULT_CLUSTER_NETWORK,
+            "name": custom_name if isinstance(custom_name, str) else None,
+        }
         sub = Problems()
         plan = _dc_request(single, defaults, keys, sub)
         renames = {"network": "clusterNetwork", "name": "dataCentreCustomName"}
