@@ -30,6 +30,16 @@ from insta_nb.models import (
 )
 from insta_nb.service import Operation, OperationState, ServiceEvent
 from insta_nb.widgets._bridge import Bridge
+from insta_nb.widgets._form_controls import Addon, FormControls, set_options
+from insta_nb.widgets._form_fields import (
+    BOOL_OPTIONS,
+    NO_PCI_WITH,
+    RULE_TYPE,
+    SLOT_NAMES,
+    flatten,
+    precise_field,
+    slot_of,
+)
 from insta_nb.widgets._myaddress import my_address_guess
 from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.snapshot import TONES, box_html, esc, table_html, toned
@@ -40,84 +50,9 @@ if TYPE_CHECKING:
 __all__ = ["CreateForm", "slot_of"]
 
 _ids = itertools.count(1)
-_DESC = {"description_width": "140px"}
-
-#: Simple true/false options offered per main bundle: option key → label.
-_BOOL_OPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    "APACHE_CASSANDRA": (
-        ("authnAuthz", "Password authentication (authnAuthz)"),
-        ("clientEncryption", "Client encryption (clientEncryption)"),
-    ),
-    "KAFKA": (("clientEncryption", "Client encryption (clientEncryption)"),),
-    "REDIS": (
-        ("clientEncryption", "Client encryption (clientEncryption)"),
-        ("passwordAuth", "Password authentication (passwordAuth)"),
-    ),
-    "POSTGRESQL": (("clientEncryption", "Client encryption (clientEncryption)"),),
-    "OPENSEARCH": (),
-}
-#: Firewall rule type opened for each bundle of the cluster.
-_RULE_TYPE = {name: name for name in catalog.RULE_TYPES} | {"APACHE_CASSANDRA": "CASSANDRA"}
-_NO_PCI_WITH = ("SPARK", "ZEPPELIN")
-
-#: API field prefix → the form slot whose message area shows it (first match wins).
-_SLOTS: tuple[tuple[str, str], ...] = (
-    ("clusterName", "name"),
-    ("bundles[0].options.masterNodeSize", "size"),
-    ("bundles[0].options", "options"),
-    ("bundles[0]", "bundle"),
-    ("bundles[", "addons"),
-    ("bundles", "bundle"),
-    ("provider.diskEncryptionKey", "key"),
-    ("provider", "provider"),
-    ("dataCentre", "region"),
-    ("nodeSize", "size"),
-    ("rackAllocation", "racks"),
-    ("clusterNetwork", "network"),
-    ("slaTier", "sla"),
-    ("privateNetworkCluster", "private"),
-    ("pciCompliantCluster", "pci"),
-    ("firewallRules", "rules"),
-)
-_SLOT_NAMES = (
-    "name", "bundle", "addons", "options", "provider", "region", "size", "racks",
-    "network", "sla", "private", "pci", "key", "rules", "general",
-)  # fmt: skip
 
 
-def slot_of(field: str) -> str:
-    """The form slot that shows messages about API field ``field``."""
-    for prefix, slot in _SLOTS:
-        if field == prefix or field.startswith(prefix):
-            return slot
-    return "general"
-
-
-class _Addon:
-    """An add-on bundle: a checkbox and its version."""
-
-    def __init__(self, name: str) -> None:
-        info = catalog.BUNDLES[name]
-        self.name = name
-        self.enabled = w.Checkbox(
-            value=False,
-            description=f"Add {name}",
-            tooltip=f"Add the {name} bundle to this cluster",
-            indent=False,
-            layout=w.Layout(width="230px"),
-        )
-        self.version = w.Dropdown(
-            options=list(info.versions),
-            value=info.versions[-1],
-            description="version",
-            tooltip=f"{name} version",
-            style={"description_width": "auto"},
-            layout=w.Layout(width="220px"),
-        )
-        self.box = w.HBox([self.enabled, self.version])
-
-
-class CreateForm(w.VBox):
+class CreateForm(FormControls, w.VBox):
     """A form that creates one cluster through ``session.service.create_cluster``.
 
     Args:
@@ -144,14 +79,13 @@ class CreateForm(w.VBox):
         #: Names in the inventory, copied on the engine thread (never iterated from here).
         self._names: frozenset[str] = frozenset(r.name for r in session.service.rows())
         self._cidrs: list[str] = []
-        self._addons: dict[str, _Addon] = {}
+        self._addons: dict[str, Addon] = {}
         self._option_boxes: dict[str, w.Checkbox] = {}
         self.outcome_text = ""
         self.last_operation: Operation | None = None
         self.created_id: str | None = None
         self._build_controls()
-        self.messages = {slot: _message_widget() for slot in _SLOT_NAMES}
-        self._message_state: dict[str, tuple[str, str]] = dict.fromkeys(_SLOT_NAMES, ("", ""))
+        self._message_state: dict[str, tuple[str, str]] = dict.fromkeys(SLOT_NAMES, ("", ""))
         super().__init__(self._layout())
         self.add_class("insta-nb-create-form")
         self._wire()
@@ -166,210 +100,6 @@ class CreateForm(w.VBox):
         self.revalidate()
 
     # --- building ---------------------------------------------------------------------
-
-    def _build_controls(self) -> None:
-        self.name = w.Text(
-            value="",
-            description="Cluster name",
-            placeholder="e.g. orders_cassandra",
-            tooltip="Letters, digits, '_' and '-', at most 32 characters",
-            continuous_update=True,
-            style=_DESC,
-            layout=_wide(),
-        )
-        self.force = w.Checkbox(
-            value=False,
-            description="Create even though that name exists",
-            tooltip="The API allows two clusters with one name; tick to insist",
-            indent=False,
-            layout=w.Layout(display="none"),
-        )
-        self.bundle = w.Dropdown(
-            options=list(catalog.base_bundles()),
-            value="APACHE_CASSANDRA",
-            description="Bundle",
-            tooltip="The main software of the cluster",
-            style=_DESC,
-            layout=_wide(),
-        )
-        self.version = w.Dropdown(
-            description="Version", tooltip="Bundle version", style=_DESC, layout=_wide()
-        )
-        self.addon_box = w.VBox([], layout=w.Layout(margin="0 0 0 144px"))
-        self.options_box = w.VBox([], layout=w.Layout(margin="0 0 0 144px"))
-        self.redis_masters = w.IntText(
-            value=3,
-            description="Master nodes",
-            tooltip="Redis master nodes (masterNodes option, 3 or more)",
-            style=_DESC,
-            layout=w.Layout(width="260px"),
-        )
-        self.redis_replicas = w.IntText(
-            value=0,
-            description="Replica nodes",
-            tooltip="Redis replica nodes (replicaNodes option)",
-            style=_DESC,
-            layout=w.Layout(width="260px"),
-        )
-        self.provider = w.Dropdown(
-            options=list(catalog.PROVIDERS),
-            value="AWS_VPC",
-            description="Provider",
-            tooltip="Cloud provider",
-            style=_DESC,
-            layout=_wide(),
-        )
-        self.region = w.Dropdown(
-            description="Region", tooltip="Data centre region", style=_DESC, layout=_wide()
-        )
-        self.size = w.Dropdown(
-            description="Node size",
-            tooltip="Node size offered for this bundle on this provider",
-            style=_DESC,
-            layout=_wide(),
-        )
-        self.racks = w.IntText(
-            value=3,
-            description="Racks",
-            tooltip=f"Number of racks ({catalog.RACKS_MIN}–{catalog.RACKS_MAX})",
-            style=_DESC,
-            layout=w.Layout(width="220px"),
-        )
-        self.nodes_per_rack = w.IntText(
-            value=1,
-            description="Nodes per rack",
-            tooltip=(
-                f"Nodes in each rack ({catalog.NODES_PER_RACK_MIN}–{catalog.NODES_PER_RACK_MAX})"
-            ),
-            style={"description_width": "110px"},
-            layout=w.Layout(width="190px"),
-        )
-        self.racks_box = w.HBox([self.racks, self.nodes_per_rack])
-        self.network = w.Text(
-            value=catalog.DEFAULT_CLUSTER_NETWORK,
-            description="Cluster network",
-            placeholder=catalog.DEFAULT_CLUSTER_NETWORK,
-            tooltip="Private IPv4 range for the cluster, /12 to /22",
-            continuous_update=True,
-            style=_DESC,
-            layout=_wide(),
-        )
-        self.sla = w.Dropdown(
-            options=list(catalog.SLA_TIERS),
-            value="NON_PRODUCTION",
-            description="SLA tier",
-            tooltip="NON_PRODUCTION: no SLA (development, tests); PRODUCTION: SLA-backed",
-            style=_DESC,
-            layout=_wide(),
-        )
-        self.private = w.Checkbox(
-            value=False,
-            description="Private network cluster",
-            tooltip="Nodes get private addresses only",
-            indent=False,
-        )
-        self.pci = w.Checkbox(
-            value=False,
-            description="PCI compliant",
-            tooltip="Only on AWS_VPC, and not with SPARK or ZEPPELIN",
-            indent=False,
-        )
-        self.key = w.Dropdown(
-            options=[("(none: provider-managed keys)", "")],
-            value="",
-            description="Disk encryption key",
-            tooltip="An AWS KMS key registered with the account (AWS_VPC only)",
-            style=_DESC,
-            layout=_wide(),
-        )
-        self.key_reload = w.Button(
-            description="",
-            icon="refresh",
-            tooltip="Reload the account's encryption keys",
-            layout=w.Layout(width="36px"),
-        )
-        self.key_box = w.HBox([self.key, self.key_reload])
-        self.rule_cidr = w.Text(
-            value="",
-            description="Allow network",
-            placeholder="203.0.113.7/32",
-            tooltip="An IPv4 network (CIDR) allowed to reach the cluster",
-            continuous_update=True,
-            style=_DESC,
-            layout=w.Layout(width="330px"),
-        )
-        self.rule_add = w.Button(
-            description="Add rule",
-            icon="plus",
-            tooltip="Add this network to the cluster's firewall rules",
-            disabled=True,
-            layout=w.Layout(width="auto"),
-        )
-        self.rule_mine = w.Button(
-            description="My address",
-            icon="map-marker",
-            tooltip=(
-                "Fill in this machine's interface address (found locally, nothing is sent). "
-                "Behind NAT the API sees another address: check it."
-            ),
-            layout=w.Layout(width="auto"),
-        )
-        self.rule_types = w.HTML()
-        self.rules_box = w.VBox([], layout=w.Layout(margin="0 0 0 144px"))
-        self.submit = w.Button(
-            description="Create cluster",
-            icon="plus-circle",
-            button_style="primary",
-            tooltip="Send the create request",
-            disabled=True,
-            layout=w.Layout(width="auto"),
-        )
-        self.outcome = w.HTML(layout=w.Layout(margin="0 0 0 8px"))
-        self.preview = w.HTML()
-        self.preview_box = w.Accordion(
-            [self.preview], titles=("Request body: POST /provisioning/v1/extended/",)
-        )
-        self.preview_box.selected_index = 0
-
-    def _layout(self) -> list[w.Widget]:
-        m = self.messages
-        title = "Create a cluster" + (" — embedded simulator" if self.session.is_simulated else "")
-
-        def field(*controls: w.Widget, slot: str) -> w.HBox:
-            return w.HBox([*controls, m[slot]], layout=w.Layout(align_items="center"))
-
-        fields = w.VBox(
-            [
-                field(self.name, slot="name"),
-                self.force,
-                field(self.bundle, slot="bundle"),
-                self.version,
-                field(self.addon_box, slot="addons"),
-                field(self.options_box, slot="options"),
-                field(self.provider, slot="provider"),
-                field(self.region, slot="region"),
-                field(self.size, slot="size"),
-                field(self.racks_box, slot="racks"),
-                field(self.network, slot="network"),
-                field(self.sla, slot="sla"),
-                field(_indented(self.private), slot="private"),
-                field(_indented(self.pci), slot="pci"),
-                field(self.key_box, slot="key"),
-                field(self.rule_cidr, self.rule_add, self.rule_mine, slot="rules"),
-                w.HBox([self.rule_types], layout=w.Layout(margin="0 0 0 144px")),
-                self.rules_box,
-                m["general"],
-                w.HBox([self.submit, self.outcome], layout=w.Layout(align_items="center")),
-            ],
-            layout=w.Layout(flex="1 1 560px"),
-        )
-        return [
-            w.HTML(f"<b>{esc(title)}</b>"),
-            w.HBox(
-                [fields, w.Box([self.preview_box], layout=w.Layout(flex="1 1 360px"))],
-                layout=w.Layout(flex_flow="row wrap", align_items="flex-start"),
-            ),
-        ]
 
     def _wire(self) -> None:
         for control in (
@@ -403,8 +133,8 @@ class CreateForm(w.VBox):
     def _on_bundle(self) -> None:
         base = self.bundle.value
         info = catalog.BUNDLES[base]
-        _set_options(self.version, list(info.versions), prefer=info.versions[-1])
-        self._addons = {name: _Addon(name) for name in catalog.addons_for(base)}
+        set_options(self.version, list(info.versions), prefer=info.versions[-1])
+        self._addons = {name: Addon(name) for name in catalog.addons_for(base)}
         for addon in self._addons.values():
             addon.enabled.observe(self._on_addon, names="value")
             addon.version.observe(self._on_any, names="value")
@@ -414,7 +144,7 @@ class CreateForm(w.VBox):
             close_tree(box)
         self._option_boxes = {}
         boxes: list[w.Widget] = []
-        for key, label in _BOOL_OPTIONS.get(base, ()):
+        for key, label in BOOL_OPTIONS.get(base, ()):
             box = w.Checkbox(
                 value=False,
                 description=label,
@@ -439,17 +169,17 @@ class CreateForm(w.VBox):
 
     def _on_provider(self) -> None:
         provider = self.provider.value
-        _set_options(self.region, list(catalog.regions(provider)))
+        set_options(self.region, list(catalog.regions(provider)))
         self.key_box.layout.display = None if provider == "AWS_VPC" else "none"
         self._on_sizes()
         self._on_addon()
 
     def _on_sizes(self) -> None:
-        _set_options(self.size, list(catalog.node_sizes(self.bundle.value, self.provider.value)))
+        set_options(self.size, list(catalog.node_sizes(self.bundle.value, self.provider.value)))
 
     def _on_addon(self, _: object = None) -> None:
         names = self._bundle_names()
-        pci_ok = self.provider.value == "AWS_VPC" and not any(n in names for n in _NO_PCI_WITH)
+        pci_ok = self.provider.value == "AWS_VPC" and not any(n in names for n in NO_PCI_WITH)
         if not pci_ok:
             self.pci.value = False
         self.pci.disabled = not pci_ok
@@ -469,7 +199,7 @@ class CreateForm(w.VBox):
         return [self.bundle.value] + [a.name for a in self._addons.values() if a.enabled.value]
 
     def _rule_types(self) -> tuple[str, ...]:
-        return tuple(_RULE_TYPE[n] for n in self._bundle_names() if n in _RULE_TYPE)
+        return tuple(RULE_TYPE[n] for n in self._bundle_names() if n in RULE_TYPE)
 
     # --- encryption keys ----------------------------------------------------------------
 
@@ -673,7 +403,7 @@ class CreateForm(w.VBox):
         return live
 
     def _draw_messages(self) -> None:
-        by_slot: dict[str, list[tuple[str, str]]] = {s: [] for s in _SLOT_NAMES}
+        by_slot: dict[str, list[tuple[str, str]]] = {s: [] for s in SLOT_NAMES}
         for field, message in self._problems.items():
             by_slot[slot_of(field)].append((message, "warn"))
         for field, message in self._live_api_errors().items():
@@ -731,7 +461,7 @@ class CreateForm(w.VBox):
         force = bool(self.force.value)
         self._in_flight = True
         self._api_errors = {}
-        self._submitted = {slot: self._signature(slot) for slot in _SLOT_NAMES}
+        self._submitted = {slot: self._signature(slot) for slot in SLOT_NAMES}
         self.created_id = None
         self._draw_submit()
         self._show_outcome("busy", f"◔ Sending the create request for {spec.cluster_name}…")
@@ -761,7 +491,7 @@ class CreateForm(w.VBox):
     def _failed(self, exc: BaseException) -> None:
         self._in_flight = False
         fields: Mapping[str, str] = getattr(exc, "field_errors", None) or {}
-        self._api_errors = dict(_precise(f, m) for f, m in fields.items())
+        self._api_errors = dict(precise_field(f, m) for f, m in fields.items())
         message = errors_message(exc)
         if isinstance(exc, errors.CreateNotConfirmedError):
             self._show_outcome("error", f"✖ Not created: {message}")
@@ -886,58 +616,8 @@ def errors_message(exc: BaseException) -> str:
     return f"unexpected error ({type(exc).__name__})"
 
 
-def _precise(field: str, message: str) -> tuple[str, str]:
-    """``("bundles", "bundles[0].options.x must…")`` → ``("bundles[0].options.x", …)``."""
-    token = message.split(" ", 1)[0].rstrip(":")
-    if token.startswith(field) and token[len(field) : len(field) + 1] in (".", "["):
-        return token, message
-    return field, message
-
-
-def _wide() -> w.Layout:
-    # A fresh Layout each time: a Layout is a widget model and is closed with its owner.
-    return w.Layout(width="400px")
-
-
-def _indented(control: w.Widget) -> w.HBox:
-    return w.HBox([control], layout=w.Layout(margin="0 0 0 144px"))
-
-
-def _message_widget() -> w.HTML:
-    return w.HTML(value="", layout=w.Layout(margin="0 0 0 8px", max_width="420px"))
-
-
-def _set_options(dropdown: w.Dropdown, options: list[str], prefer: str | None = None) -> None:
-    """Replace a dropdown's choices, keeping its value when it is still offered."""
-    current = dropdown.value
-    if list(dropdown.options) != options:
-        dropdown.options = options
-    if current in options:
-        dropdown.value = current
-    elif prefer in options:
-        dropdown.value = prefer
-    elif options:
-        dropdown.value = options[0]
-
-
 def _safe_json(form: CreateForm) -> dict[str, Any]:
     try:
-        return _flatten(wire_v1.spec_to_json(form.spec()))
+        return flatten(wire_v1.spec_to_json(form.spec()))
     except Exception:
         return {}
-
-
-def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """``{"a": {"b": 1}, "c": [2]}`` → ``{"a.b": 1, "c[0]": 2}`` (API field spelling)."""
-    out: dict[str, Any] = {}
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            out.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            out.update(_flatten(item, f"{prefix}[{index}]"))
-        if not value:
-            out[prefix] = []
-    else:
-        out[prefix] = value
-    return out
