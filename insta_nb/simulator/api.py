@@ -7,6 +7,7 @@ auth, body size) and with the trailing slash removed from the path.
 from __future__ import annotations
 
 from collections.abc import Callable, Container
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -31,6 +32,7 @@ __all__ = ["Api"]
 S = ClusterStatus
 _NOT_FOUND = "Cluster not found."
 Validator = Callable[[object, Container[str]], ClusterPlan | Problems]
+View = Callable[[ClusterRec, float], dict[str, Any]]
 
 
 class Api:
@@ -80,19 +82,18 @@ class Api:
     async def create_legacy(self, request: Request) -> Response:
         return await self._create(request, validate_legacy)
 
-    async def get_cluster(self, request: Request) -> Response:
+    async def _view(self, request: Request, view: View) -> Response:
         now = self.core.now()
         cluster = self._cluster(request, now)
         if cluster is None:
             return error(404, _NOT_FOUND)
-        return json_response(202, render.cluster_details(cluster, now))
+        return json_response(202, view(cluster, now))
+
+    async def get_cluster(self, request: Request) -> Response:
+        return await self._view(request, render.cluster_details)
 
     async def terraform_description(self, request: Request) -> Response:
-        now = self.core.now()
-        cluster = self._cluster(request, now)
-        if cluster is None:
-            return error(404, _NOT_FOUND)
-        return json_response(202, render.terraform_description(cluster, now))
+        return await self._view(request, render.terraform_description)
 
     async def delete_cluster(self, request: Request) -> Response:
         now = self.core.now()
