@@ -184,13 +184,16 @@ class ClusterService:
         return rules
 
     async def list_encryption_keys(self, *, owner: str | None = None) -> list[EncryptionKey]:
-        keys = await self._run(
-            self.client.list_encryption_keys,
-            JobKind.READ,
-            "GET /provisioning/v1/encryption-keys",
-            owner=owner,
-            key=("keys",),
-        )
+        try:
+            keys = await self._run(
+                self.client.list_encryption_keys,
+                JobKind.READ,
+                "GET /provisioning/v1/encryption-keys",
+                owner=owner,
+                key=("keys",),
+            )
+        except errors.NotFoundError:
+            keys = []  # the reference does not say how an account with no keys answers
         self._known_key_ids = {k.id for k in keys}
         return keys
 

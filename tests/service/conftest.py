@@ -37,8 +37,9 @@ class World:
 
     def sent(self, method: str, fragment: str = "") -> int:
         """How many requests with this method (and path fragment) the simulator applied."""
-        return sum(1 for r in self.sim.log
-                   if r.method == method and fragment in r.path and r.applied)
+        return sum(
+            1 for r in self.sim.log if r.method == method and fragment in r.path and r.applied
+        )
 
 
 def make_world(*, read_only: bool = False, faults: Faults | None = None, seed: int = 1) -> World:
@@ -83,5 +84,15 @@ def spec(name: str = "demo_cluster", nodes_per_rack: int = 1) -> ClusterSpec:
     )
 
 
-def run(body: Callable[[], Awaitable[Any]]) -> Any:
-    return asyncio.run(body())
+def run(body: Callable[[], Awaitable[Any]], world: World) -> Any:
+    """Run a test body on a fresh loop, then close the world's HTTP client on it."""
+
+    async def main() -> Any:
+        try:
+            return await body()
+        finally:
+            await world.service.aclose()
+            await world.service.client.aclose()
+            await world.engine.aclose()
+
+    return asyncio.run(main())

@@ -35,7 +35,7 @@ def test_create_then_watch_reaches_running_without_a_single_429(world: World) ->
         assert (row.provider, row.region) == ("AWS_VPC", "US_WEST_2")
         await world.service.aclose()
 
-    run(body)
+    run(body, world)
     assert world.sim.stats.rejected_429 == 0
 
 
@@ -46,7 +46,7 @@ def test_an_existing_name_is_refused_before_sending(world: World) -> None:
             await world.drive(world.service.create_cluster(spec()))
         assert "clusterName" in info.value.field_errors
 
-    run(body)
+    run(body, world)
     assert world.sent("POST") == 1
 
 
@@ -56,7 +56,7 @@ def test_an_invalid_spec_is_refused_with_field_messages_and_nothing_is_sent(worl
             await world.drive(world.service.create_cluster(spec(name="bad name!")))
         assert "clusterName" in info.value.field_errors
 
-    run(body)
+    run(body, world)
     assert len(world.sim.log) == 0
 
 
@@ -71,7 +71,7 @@ def test_a_lost_create_response_is_reconciled_to_exactly_one_adopted_cluster() -
         assert states[-1] is OperationState.DONE
         return cluster_id
 
-    cluster_id = run(body)
+    cluster_id = run(body, world)
     records = [c for c in world.sim.cluster_records() if c.name == "demo_cluster"]
     assert [c.id for c in records] == [cluster_id]
     assert world.sent("POST") == 1
@@ -94,7 +94,7 @@ def test_a_create_that_never_arrived_is_reported_not_created() -> None:
         op = world.service.operations[-1]
         assert op.state is OperationState.NOT_CREATED
 
-    run(body)
+    run(body, world)
     assert world.sim.cluster_records() == []
 
 
@@ -114,7 +114,7 @@ def test_a_read_only_key_refuses_every_mutation_without_sending() -> None:
                 )
             )
 
-    run(body)
+    run(body, world)
     assert len(world.sim.log) == 0
 
 
@@ -132,7 +132,7 @@ def test_delete_marks_the_row_then_the_cluster_disappears(world: World) -> None:
         stop()
         await world.service.aclose()
 
-    run(body)
+    run(body, world)
     assert world.sent("DELETE") == 1
 
 
@@ -154,7 +154,7 @@ def test_queued_actions_survive_a_three_minute_outage_and_run_once(world: World)
         assert names.count("second") == 1
         assert new_id in {c.id for c in world.sim.cluster_records()}
 
-    run(body)
+    run(body, world)
     assert world.sent("DELETE") == 1
 
 
@@ -170,7 +170,7 @@ def test_a_429_storm_never_reaches_the_user_and_the_engine_recovers(world: World
             await world.drive(world.service.list_clusters())
         assert world.sim.stats.rejected_429 == rejected  # no 429 once the storm ended
 
-    run(body)
+    run(body, world)
 
 
 def test_firewall_rule_add_is_safe_to_repeat(world: World) -> None:
@@ -185,7 +185,7 @@ def test_firewall_rule_add_is_safe_to_repeat(world: World) -> None:
         rules = await world.drive(world.service.list_firewall_rules(cluster_id))
         assert [r.network for r in rules] == ["203.0.113.7/32"]
 
-    run(body)
+    run(body, world)
 
 
 def test_a_delete_whose_response_was_lost_succeeds_without_a_second_visible_error(
@@ -201,5 +201,5 @@ def test_a_delete_whose_response_was_lost_succeeds_without_a_second_visible_erro
         assert delete.result() is None
         assert world.service.operations[-1].state is OperationState.DONE
 
-    run(body)
+    run(body, world)
     assert world.sent("DELETE") == 1
