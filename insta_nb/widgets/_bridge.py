@@ -49,6 +49,8 @@ class ErrorSink(Protocol):
 
 
 class TimerHandle(Protocol):
+    """A scheduled call that can be cancelled."""
+
     def cancel(self) -> None: ...
 
 
@@ -297,6 +299,7 @@ class Bridge:
 
     @property
     def busy(self) -> bool:
+        """Work or deliveries are still outstanding."""
         with self._lock:
             return bool(self._futures) or self._pending > 0
 

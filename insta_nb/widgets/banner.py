@@ -79,6 +79,7 @@ class Banner(w.HTML):
 
     @property
     def state(self) -> BannerState | None:
+        """What the banner shows now (``None``: hidden)."""
         return self._state
 
     @property
@@ -91,6 +92,7 @@ class Banner(w.HTML):
         self.set_state(banner_state(snapshot, poll_error, self._timers.now()))
 
     def set_state(self, state: BannerState | None) -> None:
+        """Show ``state`` (``None`` hides the banner); restarts the countdown."""
         self._state = state
         self._render()
 
@@ -128,6 +130,7 @@ class Banner(w.HTML):
             self._tick = self._timers.call_later(1.0, self._render)
 
     def close(self) -> None:
+        """Stop the countdown and close the widget."""
         if self._tick is not None:
             self._tick.cancel()
             self._tick = None

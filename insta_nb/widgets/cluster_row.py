@@ -261,6 +261,7 @@ class ClusterRowView(w.VBox):
         self.error_html.layout.display = None
 
     def clear_error(self) -> None:
+        """Forget the last local error (a new action starts)."""
         self._local_error = None
         self._draw_error()
 
@@ -279,6 +280,7 @@ class ClusterRowView(w.VBox):
         return [r.name or r.id, status_label(r.status, r.pending), *self.facts(now)]
 
     def close(self) -> None:
+        """Stop its details watch and close every widget of the row."""
         if self.details_toggle.value:
             self._on_details(self.cluster_id, False)
         self.delete.close()

@@ -173,6 +173,7 @@ class ClusterTable(w.VBox):
         self.bridge.run(watch, on_result=started, sink=self, what="start watching")
 
     def stop_watching(self) -> None:
+        """Stop the watch started by :meth:`start_watching`."""
         if self._stop_watch is not None:
             self.bridge.call_on_engine(self._stop_watch)
             self._stop_watch = None
@@ -274,6 +275,7 @@ class ClusterTable(w.VBox):
             self.bridge.call_on_engine(stop)
 
     def _on_interval(self, change: dict[str, Any]) -> None:
+        # Plain attributes the poller reads at its next turn; the poke makes that now.
         self.session.service.refresh_interval = change["new"] or None
         self.bridge.call_on_engine(self.session.service.refresh_now)
 
@@ -352,6 +354,7 @@ class ClusterTable(w.VBox):
         return box_html(self.title_text(), body, note=self.updated_label.value)
 
     def title_text(self) -> str:
+        """The title, saying when the session is the embedded simulator."""
         return "Clusters" + (" (embedded simulator)" if self.session.is_simulated else "")
 
     def _empty_text(self) -> str:

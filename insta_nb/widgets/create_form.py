@@ -449,6 +449,7 @@ class CreateForm(FormControls, w.VBox):
 
     @property
     def in_flight(self) -> bool:
+        """Whether a create sent from this form has not answered yet."""
         return self._in_flight
 
     def _on_submit(self, _: object = None) -> None:
@@ -560,6 +561,7 @@ class CreateForm(FormControls, w.VBox):
         ]
 
     def snapshot_text(self) -> str:
+        """The form as plain text: the chosen values, problems and outcome."""
         lines = [self._title()]
         lines += [f"  {k}: {v}" for k, v in self._summary()]
         lines += [f"  ⚠ {field}: {message}" for field, message in self.problems.items()]
@@ -568,6 +570,7 @@ class CreateForm(FormControls, w.VBox):
         return "\n".join(lines)
 
     def snapshot_html(self) -> str:
+        """The form as static HTML (escaped, themed), with the request body."""
         rows = [[esc(k), esc(v)] for k, v in self._summary()]
         rows += [[toned("⚠ " + f, "warn"), esc(m)] for f, m in self.problems.items()]
         body = table_html(("Field", "Value"), rows)
@@ -611,6 +614,7 @@ def _nothing() -> None:
 
 
 def errors_message(exc: BaseException) -> str:
+    """A person-readable message for any exception of a create."""
     if isinstance(exc, errors.InstaError):
         return str(exc.message)
     return f"unexpected error ({type(exc).__name__})"

@@ -75,11 +75,13 @@ class Dashboard(w.VBox):
         )
 
     def snapshot_text(self) -> str:
+        """The three views as plain text."""
         parts = [SIMULATOR_NOTICE] if self.session.is_simulated else []
         parts += [self.table.snapshot_text(), self.form.snapshot_text(), self.queue.snapshot_text()]
         return "\n\n".join(parts)
 
     def snapshot_html(self) -> str:
+        """The three views as static HTML."""
         head = self._notice_html() if self.session.is_simulated else ""
         body = head + self.table.snapshot_html() + self.form.snapshot_html()
         return body + self.queue.snapshot_html()

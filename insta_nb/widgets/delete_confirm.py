@@ -25,6 +25,8 @@ DEFAULT_CONFIRM_TIMEOUT = 10.0
 
 
 class ConfirmState(enum.Enum):
+    """Where a delete stands: nothing asked, asking, or sent."""
+
     IDLE = "idle"
     CONFIRMING = "confirming"
     DELETING = "deleting"
@@ -124,6 +126,7 @@ class DeleteConfirm(w.HBox):
 
     @property
     def name(self) -> str:
+        """The cluster name the question uses (and PRODUCTION must type)."""
         return self._name
 
     def set_name(self, name: str, needs_typed_name: bool) -> None:
@@ -208,6 +211,7 @@ class DeleteConfirm(w.HBox):
             self._timer = None
 
     def close(self) -> None:
+        """Cancel the timeout and close every widget, the question too."""
         self._cancel_timer()
         if self._panel is not None:
             close_tree(self._panel)

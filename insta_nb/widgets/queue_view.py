@@ -235,6 +235,7 @@ class QueueView(w.VBox):
         return [rows[j.id].cells() for j in snap.queued if j.id in rows]
 
     def snapshot_text(self) -> str:
+        """The queue as plain text."""
         lines = [self._title()]
         if self.snapshot is not None:
             lines.append(_stats_text(self.snapshot))
@@ -246,6 +247,7 @@ class QueueView(w.VBox):
         return "\n".join(lines)
 
     def snapshot_html(self) -> str:
+        """The queue as static HTML."""
         cells = [[esc(c) for c in row] for row in self._job_cells()]
         headers = ("#", "Class", "Request", "When", "Asked by")
         body = _stats_html(self.snapshot) if self.snapshot is not None else ""
@@ -268,6 +270,7 @@ class QueueView(w.VBox):
         return f"<QueueView {queued} queued>"
 
     def close(self) -> None:
+        """Stop listening and close every widget."""
         if self._closed:
             return
         self._closed = True

@@ -60,10 +60,12 @@ def esc(value: object) -> str:
 
 
 def status_icon(status: ClusterStatus) -> str:
+    """The icon of ``status`` (always shown with the word)."""
     return _ICONS.get(status, ("?", "warn"))[0]
 
 
 def status_tone(status: ClusterStatus, pending: str | None = None) -> str:
+    """The tone (a key of :data:`TONES`) of ``status``."""
     if pending == "deleting":
         return "muted"
     return _ICONS.get(status, ("?", "warn"))[1]
