@@ -8,9 +8,10 @@ strong reference to everything in flight, sends every failure to the owning widg
 error area *and* to ``logging.getLogger("insta_nb.widgets")``, and offers
 :meth:`Bridge.drain` / :meth:`Bridge.adrain` so tests wait for work instead of sleeping.
 
-Without a running loop where the view is built (plain pytest, a script), results are
-delivered on the thread that produced them, one at a time under a lock, so headless
-tests see the same behaviour without a kernel.
+Without a running loop where the view is built (plain pytest, a script), deliveries
+wait in a queue and run when that thread calls :meth:`Bridge.drain` or
+:meth:`Bridge.pump` (one at a time, under a lock). Widgets are then still mutated by
+one thread only, and a test sees each step happen exactly when it asks for it.
 
 Timers (a confirmation that reverts, a countdown that ticks) go through
 :class:`LoopTimers` on the kernel loop, or :class:`ManualTimers` that only fire when a
@@ -20,14 +21,14 @@ test calls :meth:`ManualTimers.advance`.
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
-import contextlib
 import heapq
 import itertools
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from insta_nb import errors
@@ -136,6 +137,8 @@ class Bridge:
         loop: The widgets' loop; default: the loop running in the calling thread, if any.
         timers: Delayed calls for the widgets; default :class:`LoopTimers` on ``loop``,
             or :class:`ManualTimers` when there is no loop.
+        headless: Ignore any running loop and deliver on the producing thread (tests
+            whose thread runs some other library's loop, e.g. Playwright's sync API).
     """
 
     def __init__(
@@ -144,9 +147,10 @@ class Bridge:
         *,
         loop: asyncio.AbstractEventLoop | None = None,
         timers: Timers | None = None,
+        headless: bool = False,
     ) -> None:
         self.session = session
-        if loop is None:
+        if loop is None and not headless:
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:
@@ -155,13 +159,15 @@ class Bridge:
         self.timers: Timers = timers or (LoopTimers(loop) if loop is not None else ManualTimers())
         self._lock = threading.RLock()
         self._idle = threading.Condition(self._lock)
+        self._pump_lock = threading.Lock()
         self._futures: set[concurrent.futures.Future[Any]] = set()
+        self._queue: collections.deque[Callable[[], None]] = collections.deque()
         self._pending = 0
         self._closed = False
 
     @property
     def headless(self) -> bool:
-        """No widgets' loop: deliveries run on the producing thread, under a lock."""
+        """No widgets' loop: deliveries wait for :meth:`drain` or :meth:`pump`."""
         return self.loop is None
 
     # --- delivery ---------------------------------------------------------------------
@@ -170,9 +176,10 @@ class Bridge:
         """Run ``fn`` on the widgets' thread (thread-safe; errors are logged, not raised)."""
         with self._lock:
             self._pending += 1
-        if self.loop is None:
-            self._run_delivery(fn)
-            return
+            if self.loop is None:
+                self._queue.append(fn)
+                self._idle.notify_all()
+                return
         try:
             self.loop.call_soon_threadsafe(self._run_delivery, fn)
         except RuntimeError:  # the kernel's loop is gone: nobody is looking any more
@@ -180,13 +187,24 @@ class Bridge:
 
     def _run_delivery(self, fn: Callable[[], None]) -> None:
         try:
-            with self._lock if self.loop is None else _NO_LOCK:
-                if not self._closed:
-                    fn()
+            if not self._closed:
+                fn()
         except Exception:
             log.exception("a widget update failed")
         finally:
             self._done_delivery()
+
+    def pump(self) -> int:
+        """Headless: run the deliveries waiting now, in order; returns how many ran."""
+        ran = 0
+        with self._pump_lock:
+            while True:
+                with self._lock:
+                    if not self._queue:
+                        return ran
+                    fn = self._queue.popleft()
+                self._run_delivery(fn)
+                ran += 1
 
     def _done_delivery(self) -> None:
         with self._lock:
@@ -288,13 +306,6 @@ class Bridge:
         """
         return self.session.service.subscribe(listener)
 
-    @contextlib.contextmanager
-    def hold(self) -> Iterator[None]:
-        """Headless only: no delivery changes the widgets inside this block (tests use it
-        to look at an in-flight state without racing the engine thread)."""
-        with self._lock:
-            yield
-
     # --- waiting ------------------------------------------------------------------------
 
     @property
@@ -304,26 +315,30 @@ class Bridge:
             return bool(self._futures) or self._pending > 0
 
     def drain(self, timeout: float = 10.0) -> None:
-        """Block until every started job and delivery is done (not on the widgets' loop)."""
+        """Block until every started job and delivery is done (not on the widgets' loop).
+
+        Headless, the deliveries run here, on the calling thread.
+        """
         if self.loop is not None and _loop_is_current(self.loop):
             raise errors.UsageError("drain() would block the kernel: use 'await bridge.adrain()'")
         deadline = time.monotonic() + timeout
         while True:
+            self.pump()
             with self._lock:
-                futures = list(self._futures)
-                pending = self._pending
-            if not futures and pending <= 0:
+                unfinished = [f for f in self._futures if not f.done()]
+                idle = not self._futures and self._pending <= 0 and not self._queue
+            if idle:
                 return
             left = deadline - time.monotonic()
             if left <= 0:
                 raise errors.DeadlineExceededError(
-                    f"widgets still busy after {timeout} s ({len(futures)} jobs, {pending} updates)"
+                    f"widgets still busy after {timeout} s ({len(unfinished)} jobs waiting)"
                 )
-            if futures:
-                concurrent.futures.wait(futures, timeout=left)
-            else:
+            if unfinished:
+                concurrent.futures.wait(unfinished, timeout=left)
+            else:  # a finished job's delivery is on its way into the queue
                 with self._idle:
-                    if self._pending > 0 and not self._futures:
+                    if not self._queue:
                         self._idle.wait(min(left, 0.05))
 
     async def adrain(self, timeout: float = 10.0) -> None:
@@ -347,17 +362,6 @@ class Bridge:
     def close(self) -> None:
         """Stop delivering (work already on the engine finishes there)."""
         self._closed = True
-
-
-class _NoLock:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-_NO_LOCK = _NoLock()
 
 
 def _exception_of(future: concurrent.futures.Future[Any]) -> BaseException | None:

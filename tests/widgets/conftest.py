@@ -37,8 +37,12 @@ class World:
     timers: ManualTimers
 
     def bridge(self) -> Bridge:
-        """A headless bridge whose timers move only when the test says so."""
-        return Bridge(self.session, timers=self.timers)
+        """A headless bridge whose timers move only when the test says so.
+
+        Headless on purpose: after a browser test, Playwright's sync API leaves its own
+        loop marked as running in this thread, which a bridge would otherwise adopt.
+        """
+        return Bridge(self.session, timers=self.timers, headless=True)
 
     def on_engine(self, fn: Callable[[], Awaitable[T]]) -> T:
         """Run a coroutine on the engine loop and wait for it."""

@@ -30,7 +30,9 @@ def test_results_are_delivered_and_drain_waits_for_them(world: World) -> None:
     async def answer() -> int:
         return 42
 
-    bridge.run(answer, on_result=got.append)
+    future = bridge.run(answer, on_result=got.append)
+    future.result(timeout=10)
+    assert got == []  # headless: nothing touches the widgets until this thread asks
     bridge.drain()
     assert got == [42]
     assert not bridge.busy
@@ -112,7 +114,20 @@ def test_with_a_loop_everything_arrives_on_the_loops_thread(world: World) -> Non
         await asyncio.sleep(0)
         assert fired == ["timer"]
 
-    asyncio.run(main())
+    # On a thread of its own: this test's thread may carry another library's loop.
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(main())
+        except BaseException as exc:
+            failures.append(exc)
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    runner.join(timeout=30)
+    if failures:
+        raise failures[0]
 
 
 def test_manual_timers_fire_in_order_and_can_be_cancelled() -> None:

@@ -18,7 +18,7 @@ def test_dashboard_composes_the_views_and_closes_them(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("insta_nb.session.connect", lambda: world.session)
-    board = dashboard()
+    board = dashboard(bridge=world.bridge())
     assert isinstance(board, Dashboard)
     assert isinstance(board.table, ClusterTable)
     assert isinstance(board.form, CreateForm)
