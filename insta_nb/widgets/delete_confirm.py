@@ -149,8 +149,11 @@ class DeleteConfirm(w.HBox):
         self.state = ConfirmState.CONFIRMING
         panel = self._ensure_panel()
         typed = self.needs_typed_name
-        ask = f"Delete cluster <b>{esc(self._name)}</b>? This cannot be undone." + (
-            " Type its name to confirm." if typed else ""
+        ask = (
+            f"Delete cluster <b>{esc(self._name)}</b>? This cannot be undone."
+            + (" Type its name to confirm." if typed else "")
+            + f' <span style="color:{TONES["muted"]};">(this question closes by itself'
+            f" after {self.timeout:.0f} s)</span>"
         )
         self.question.value = (
             f'<span style="color:{TONES["text"]};" role="alert">'

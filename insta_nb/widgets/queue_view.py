@@ -39,15 +39,19 @@ KIND_TITLES: dict[JobKind, str] = {
 _ids = itertools.count(1)
 
 
+def _column(width: str) -> w.Layout:
+    return w.Layout(width=width, min_width=width, overflow="hidden", flex="0 0 auto")
+
+
 class _JobRow(w.HBox):
     """One line of the queue; reused for whichever job sits at its place."""
 
     def __init__(self, on_cancel: Any) -> None:
         self.job: JobInfo | None = None
-        self.position = w.Label(layout=w.Layout(width="40px"))
-        self.what = w.Label(layout=w.Layout(width="340px", overflow="hidden"))
-        self.eta = w.Label(layout=w.Layout(width="110px"))
-        self.owner = w.Label(layout=w.Layout(width="200px", overflow="hidden"))
+        self.position = w.Label(layout=_column("40px"))
+        self.what = w.Label(layout=_column("440px"))
+        self.eta = w.Label(layout=_column("100px"))
+        self.owner = w.Label(layout=_column("190px"))
         self.cancel = w.Button(
             description="Cancel",
             icon="times",
@@ -74,7 +78,7 @@ class _JobRow(w.HBox):
         retry = f" (retry {job.attempts})" if job.is_retry else ""
         self.what.value = f"{job.label}{retry}"
         self.eta.value = "sends next" if job.eta < 0.05 else f"in ≈ {job.eta:.1f} s"
-        self.owner.value = job.owner or "—"
+        self.owner.value = job.owner or "(background)"
 
     def cells(self) -> list[str]:
         kind = KIND_TITLES[self.job.kind] if self.job is not None else ""
