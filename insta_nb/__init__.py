@@ -57,6 +57,7 @@ from insta_nb.models import (
 )
 from insta_nb.service import ClusterRow, Operation, OperationState
 from insta_nb.session import Session, SyncSession, connect
+from insta_nb.widgets import dashboard
 
 try:
     __version__ = _metadata.version("insta_nb")
@@ -116,4 +117,5 @@ __all__ = [
     "ValidationError",
     "__version__",
     "connect",
+    "dashboard",
 ]
