@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from insta_nb import ClusterStatus, UsageError
+import insta_nb
+from insta_nb import ClusterStatus, Session, UsageError
 from insta_nb.engine import runner as runner_module
-from insta_nb.session import Session, connect
 from tests.loopback.conftest import INTERVAL, Served, close_runner, spec
 
 pytestmark = pytest.mark.loopback
@@ -37,7 +37,7 @@ def fresh_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[No
 
 def session_for(served: Served) -> Session:
     creds = served.sim.credentials
-    session = connect(creds.username, creds.api_key, api_url=served.url, interval=INTERVAL)
+    session = insta_nb.connect(creds.username, creds.api_key, api_url=served.url, interval=INTERVAL)
     assert session.simulator is None  # real HTTP to the served one, not the embedded one
     assert session.is_simulated  # a loopback URL is a simulator too
     assert session.runner.engine.interval == INTERVAL
