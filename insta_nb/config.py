@@ -55,6 +55,9 @@ class EngineSettings:
     retry_budget: float = DEFAULT_RETRY_BUDGET
     #: Cap of a single backoff wait (full jitter below it).
     backoff_cap: float = 60.0
+    #: While the API is unreachable, a queued job not sent after this long fails clearly
+    #: (the API promises outages of "a few minutes"; an hour means something else).
+    outage_queue_limit: float = 3600.0
     #: Consecutive connect errors / 5xx before the circuit breaker opens.
     breaker_threshold: int = 3
     #: Longest wait between two probes while the breaker is open.
@@ -85,6 +88,7 @@ class EngineSettings:
             interval=interval,
             request_timeout=self.request_timeout * k,
             retry_budget=self.retry_budget * k,
+            outage_queue_limit=self.outage_queue_limit * k,
             backoff_cap=self.backoff_cap * k,
             probe_cap=self.probe_cap * k,
             max_interval=self.max_interval * k,

@@ -182,15 +182,27 @@ class _Registry:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: dict[int, tuple[weakref.ref[Secret], frozenset[str]]] = {}
+        #: Keys of collected secrets, purged under the lock later. The weakref callback
+        #: may run inside a garbage collection triggered while this thread holds the
+        #: lock, so it must neither take the lock nor change the dict itself.
+        self._dead: list[int] = []
+
+    def _purge(self) -> None:
+        while self._dead:
+            key = self._dead.pop()
+            entry = self._entries.get(key)
+            if entry is not None and entry[0]() is None:  # the id may have been reused
+                del self._entries[key]
 
     def add(self, secret: Secret, username: str | None = None) -> None:
         key = id(secret)
+        dead = self._dead
 
         def forget(_: weakref.ref[Secret], key: int = key) -> None:
-            with self._lock:
-                self._entries.pop(key, None)
+            dead.append(key)  # atomic; no lock (see _dead)
 
         with self._lock:
+            self._purge()
             entry = self._entries.get(key)
             if entry is not None and entry[0]() is secret:
                 users = entry[1] | ({username} if username else set())
@@ -203,6 +215,7 @@ class _Registry:
 
     def live(self) -> list[tuple[Secret, frozenset[str]]]:
         with self._lock:
+            self._purge()
             entries = list(self._entries.values())
         out = []
         for ref, users in entries:

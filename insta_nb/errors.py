@@ -209,12 +209,9 @@ class RateLimitedError(APIError):
 
 
 class ServerError(APIError):
-    """5xx: the API failed. 502/504 may hide an applied request."""
+    """5xx: the API failed. The request may still have been applied (even with 503)."""
 
-    def __init__(self, message: str, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
-        # 503 means the API refused the work; 500/502/504 can follow a partial success.
-        self.ambiguous = self.status != 503
+    ambiguous = True
 
 
 class UnexpectedResponseError(APIError):

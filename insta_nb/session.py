@@ -218,6 +218,12 @@ class SyncSession:
             raise AttributeError(name)
 
         def call(*args: Any, **kwargs: Any) -> Any:
+            if self._session.runner.thread.in_loop_thread():
+                # Refuse before making the coroutine, which would then never be awaited.
+                raise errors.UsageError(
+                    f"session.sync.{name}() was called on the engine's own thread; "
+                    "use the async API (await ...) there"
+                )
             result = method(*args, **kwargs)
             if not hasattr(result, "__await__"):
                 return result

@@ -153,7 +153,8 @@ class Engine:
     def configure(self, settings: EngineSettings) -> None:
         """Adopt new settings; they apply from the next decision on."""
         self.settings = settings
-        self.interval = max(self.interval, settings.interval)
+        # An explicit new interval applies at once (a 429 widens it again if needed).
+        self.interval = settings.interval
         self._scheduler.aging_slots = max(1, settings.aging_slots)
         self._breaker.threshold = settings.breaker_threshold
         self._breaker.first_probe = 2 * settings.interval
@@ -322,6 +323,11 @@ class Engine:
         started = self.clock.monotonic()
         if job.first_sent_at is None:
             job.first_sent_at = started
+            if job.request.on_send is not None:
+                try:
+                    job.request.on_send()
+                except Exception:  # the caller's bookkeeping must not stop the send
+                    log.exception("on_send callback failed")
         self._changed()
         result: Any = None
         error: Exception | None = None
@@ -426,21 +432,32 @@ class Engine:
             else:
                 waiter.future.set_exception(error)
 
+    def _deadline_of(self, job: Job) -> float | None:
+        deadline = job.request.deadline
+        if self._breaker.state is not BreakerState.CLOSED:
+            limit = job.enqueued_at + self.settings.outage_queue_limit
+            deadline = limit if deadline is None else min(deadline, limit)
+        return deadline
+
     def _deadlines(self) -> list[float]:
-        return [j.request.deadline for j in self._scheduler if j.request.deadline is not None]
+        times = (self._deadline_of(j) for j in self._scheduler)
+        return [t for t in times if t is not None]
 
     def _expire_deadlines(self, now: float) -> None:
         for job in list(self._scheduler):
-            deadline = job.request.deadline
-            if deadline is not None and now >= deadline:
-                self._scheduler.remove(job)
-                self.failed += 1
-                self._settle(
-                    job,
-                    error=errors.DeadlineExceededError(
-                        f"{job.request.label} could not be sent before its deadline"
-                    ),
+            deadline = self._deadline_of(job)
+            if deadline is None or now < deadline:
+                continue
+            self._scheduler.remove(job)
+            self.failed += 1
+            if job.request.deadline is not None and deadline >= job.request.deadline:
+                text = f"{job.request.label} could not be sent before its deadline"
+            else:
+                text = (
+                    f"{job.request.label} was not sent: the API has been unreachable "
+                    f"for {self.settings.outage_queue_limit / 60:.0f} minutes"
                 )
+            self._settle(job, error=errors.DeadlineExceededError(text))
 
     async def _sleep_or_wake(self, seconds: float) -> None:
         assert self._wake is not None

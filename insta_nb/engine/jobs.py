@@ -48,6 +48,9 @@ class Request:
     not_found_after_retry_ok: bool = False
     #: A retried add that meets 409 has succeeded (the rule already exists).
     conflict_after_retry_ok: bool = False
+    #: Called on the engine loop when the request is first handed to the transport, so
+    #: the caller can tell "queued" from "sent" (e.g. to report an interrupted create).
+    on_send: Callable[[], None] | None = field(default=None, compare=False)
 
 
 @dataclass

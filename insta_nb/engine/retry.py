@@ -2,9 +2,9 @@
 
 Pure functions over :mod:`insta_nb.errors`, so the policy is tested without HTTP.
 The rules follow ``shared/research/client-anchors.md`` §2.3: anything never sent and
-any 429 is retried; a 503 is the API refusing work, also retried; an ambiguous
-failure (timeout after send, dropped connection, 500/502/504) is retried only for
-idempotent requests: a create is never sent blind twice.
+any 429 is retried; any other failure after sending (timeout, dropped connection, any
+5xx, 503 included since it may follow an applied request) is retried only for
+idempotent requests: a create is never sent blind twice. The service reconciles it.
 """
 
 from __future__ import annotations
@@ -37,8 +37,6 @@ def verdict(
     if maybe_applied and conflict_ok and isinstance(error, errors.ConflictError):
         return Verdict.SUCCESS
     if isinstance(error, errors.RateLimitedError):
-        return Verdict.RETRY
-    if isinstance(error, errors.ServerError) and error.status == 503:
         return Verdict.RETRY
     if isinstance(error, errors.ConnectError):
         return Verdict.RETRY

@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 __all__ = ["ClusterService", "ServiceEvent"]
 
 log = logging.getLogger("insta_nb.service")
+#: A create answered 503 and proven absent is sent again at most this many times in all.
+_MAX_REFUSED_CREATES = 5
+#: Owner of background refreshes, so they can be cancelled when nobody watches.
+POLLER_OWNER = "insta_nb:poller"
 T = TypeVar("T")
 
 
@@ -93,6 +97,10 @@ class ClusterService:
         self.last_refresh_error: str | None = None
         self._known_key_ids: set[str] | None = None
         self._unconfirmed: dict[str, Operation] = {}
+        #: Names with a create in progress (counts: ``force`` allows several).
+        self._creating: dict[str, int] = {}
+        #: Cluster ids that a create of ours adopted: never adopted twice.
+        self._adopted: set[str] = set()
         self._engine_unsubscribe = engine.subscribe(lambda: self._emit(ServiceEvent(engine=True)))
         if engine.probe is None:
             engine.probe = client.list_clusters
@@ -231,30 +239,19 @@ class ClusterService:
         """Create a cluster and return its id; never creates it twice.
 
         Raises :class:`~insta_nb.errors.ValidationError` (nothing sent) for a spec that is
-        known to be invalid or a name that already exists (unless ``force``), and
-        :class:`~insta_nb.errors.CreateNotConfirmedError` when the outcome stayed unknown
-        and no cluster of that name appeared.
+        known to be invalid or a name that already exists or is being created (unless
+        ``force``), and :class:`~insta_nb.errors.CreateNotConfirmedError` when the outcome
+        stayed unknown and no cluster of that name appeared.
         """
         self._refuse_if_read_only("create a cluster")
         validation.check_spec(spec, encryption_key_ids=self._known_key_ids)
-        op = self._start("create", spec.cluster_name, owner)
-        try:
-            before = await self._existing_ids(spec.cluster_name, owner)
-            if before and not force:
-                raise errors.ValidationError(
-                    {"clusterName": f"a cluster named {spec.cluster_name!r} already exists"}
-                )
-            return await self._send_create(
-                op,
-                spec.cluster_name,
-                before,
-                lambda: self.client.create_cluster(spec),
-                self._placeholder(spec),
-            )
-        except errors.InstaError as exc:
-            if not op.state.finished:
-                self._finish(op, OperationState.FAILED, str(exc.message), exc)
-            raise
+        return await self._create(
+            spec.cluster_name,
+            force,
+            owner,
+            lambda: self.client.create_cluster(spec),
+            self._placeholder(spec),
+        )
 
     async def create_cluster_legacy(
         self, spec: LegacyClusterSpec, *, owner: str | None = None
@@ -262,28 +259,65 @@ class ClusterService:
         """Create a cluster with the legacy request format."""
         self._refuse_if_read_only("create a cluster")
         validation.check_legacy_spec(spec)
-        op = self._start("create", spec.cluster_name, owner)
+        row = ClusterRow(
+            id="",
+            name=spec.cluster_name,
+            status=ClusterStatus.GENESIS,
+            provider=spec.provider,
+            region=spec.data_centre,
+            node_size=spec.size,
+        )
+        return await self._create(
+            spec.cluster_name, False, owner, lambda: self.client.create_cluster_legacy(spec), row
+        )
+
+    async def _create(
+        self,
+        name: str,
+        force: bool,
+        owner: str | None,
+        call: Callable[[], Awaitable[str]],
+        row: ClusterRow,
+    ) -> str:
+        if self._creating.get(name) and not force:
+            raise errors.ValidationError(
+                {"clusterName": f"a create of {name!r} is already in progress"}
+            )
+        op = self._start("create", name, owner)
+        self._creating[name] = self._creating.get(name, 0) + 1
+        task: asyncio.Task[str] | None = None
         try:
-            before = await self._existing_ids(spec.cluster_name, owner)
-            if before:
+            before = await self._existing_ids(name, owner)
+            if before and not force:
                 raise errors.ValidationError(
-                    {"clusterName": f"a cluster named {spec.cluster_name!r} already exists"}
+                    {"clusterName": f"a cluster named {name!r} already exists"}
                 )
-            row = ClusterRow(
-                id="",
-                name=spec.cluster_name,
-                status=ClusterStatus.GENESIS,
-                provider=spec.provider,
-                region=spec.data_centre,
-                node_size=spec.size,
-            )
-            return await self._send_create(
-                op, spec.cluster_name, before, lambda: self.client.create_cluster_legacy(spec), row
-            )
+            # The send runs in its own task: if the caller goes away (a cell interrupted,
+            # a widget closed) after the create was sent, it still finishes and reports.
+            task = asyncio.ensure_future(self._send_create(op, name, before, call, row))
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if task is not None and op.state is OperationState.QUEUED:
+                task.cancel()  # never sent: drop it
+                self._finish(op, OperationState.CANCELLED, "cancelled before it was sent")
+            raise
+        except errors.JobCancelledError as exc:
+            self._finish(op, OperationState.CANCELLED, exc.message)
+            raise
         except errors.InstaError as exc:
             if not op.state.finished:
                 self._finish(op, OperationState.FAILED, str(exc.message), exc)
             raise
+        finally:
+            if task is None:
+                self._done_creating(name)
+
+    def _done_creating(self, name: str) -> None:
+        left = self._creating.get(name, 0) - 1
+        if left > 0:
+            self._creating[name] = left
+        else:
+            self._creating.pop(name, None)
 
     def _placeholder(self, spec: ClusterSpec) -> ClusterRow:
         racks = spec.rack_allocation
@@ -312,34 +346,68 @@ class ClusterService:
         call: Callable[[], Awaitable[str]],
         row: ClusterRow,
     ) -> str:
-        op.state = OperationState.SENT
-        self._op_changed(op)
-        try:
-            cluster_id = await self._run(
-                call, JobKind.MUTATION, f"POST create {name}", owner=op.owner, idempotent=False
-            )
-        except errors.InstaError as exc:
-            if not exc.ambiguous:
-                raise
-            log.warning("create of %r: outcome unknown (%s); reconciling", name, exc)
-            cluster_id = await self._reconcile(op, name, before)
-        self._adopt(op, cluster_id, row)
-        return cluster_id
+        def sent() -> None:
+            op.state = OperationState.SENT
+            self._op_changed(op)
 
-    async def _reconcile(self, op: Operation, name: str, before: set[str]) -> str:
+        try:
+            for _ in range(_MAX_REFUSED_CREATES):
+                try:
+                    cluster_id = await self._run(
+                        call,
+                        JobKind.MUTATION,
+                        f"POST create {name}",
+                        owner=op.owner,
+                        idempotent=False,
+                        on_send=sent,
+                    )
+                except errors.InstaError as exc:
+                    if not exc.ambiguous:
+                        raise
+                    log.warning("create of %r: outcome unknown (%s); reconciling", name, exc)
+                    refused = isinstance(exc, errors.ServerError) and exc.status == 503
+                    found = await self._reconcile(op, name, before, refused=refused)
+                    if found is None:
+                        # A 503 and a list that shows no such cluster: the API refused the
+                        # work, so sending again is informed, not blind.
+                        op.state = OperationState.QUEUED
+                        self._op_changed(op)
+                        continue
+                    cluster_id = found
+                self._adopt(op, cluster_id, row)
+                return cluster_id
+            raise errors.CreateNotConfirmedError(
+                name, f"the API kept refusing the create of {name!r} (503)"
+            )
+        finally:
+            self._done_creating(name)
+
+    async def _reconcile(
+        self, op: Operation, name: str, before: set[str], *, refused: bool
+    ) -> str | None:
+        """Look for the cluster by name; ``None`` when a refused create is proven absent."""
         op.state = OperationState.RECONCILING
         self._op_changed(op)
-        end = self.clock.monotonic() + self.settings.reconcile_window
+        start = self.clock.monotonic()
+        end = start + self.settings.reconcile_window
+        # Without one successful list nothing is proven; wait out an outage, within reason.
+        give_up = end + self.engine.settings.outage_queue_limit
+        listed = False
         while True:
             try:
                 summaries = await self.list_clusters(owner=op.owner)
-            except errors.InstaError as exc:  # keep looking; the window bounds us
+                listed = True
+            except errors.InstaError as exc:
                 log.info("reconciling %r: list failed (%s)", name, exc)
                 summaries = []
-            match = [s.id for s in summaries if s.name == name and s.id not in before]
+            taken = before | self._adopted
+            match = [s.id for s in summaries if s.name == name and s.id not in taken]
             if match:
                 return match[0]
-            if self.clock.monotonic() >= end:
+            if refused and listed:
+                return None
+            now = self.clock.monotonic()
+            if listed and now >= end:
                 self._unconfirmed[name] = op
                 self._finish(
                     op,
@@ -347,10 +415,22 @@ class ClusterService:
                     "no cluster of that name appeared: it was not created",
                 )
                 raise errors.CreateNotConfirmedError(name)
+            if now >= give_up:
+                self._unconfirmed[name] = op
+                self._finish(
+                    op,
+                    OperationState.FAILED,
+                    "outcome unknown: the API could not be reached to check; "
+                    "the cluster is adopted if it appears later",
+                )
+                raise errors.CreateNotConfirmedError(
+                    name, f"could not confirm whether {name!r} was created"
+                )
             await self.clock.sleep(self.settings.reconcile_every)
 
     def _adopt(self, op: Operation, cluster_id: str, row: ClusterRow) -> None:
         op.cluster_id = cluster_id
+        self._adopted.add(cluster_id)
         existing = self.inventory.get(cluster_id)
         if existing is None:
             self.inventory.put(
@@ -364,8 +444,11 @@ class ClusterService:
     def _adopt_late_arrivals(self, summaries: list[ClusterSummary]) -> None:
         # A create reported "not created" whose cluster shows up later is still adopted.
         for s in summaries:
-            op = self._unconfirmed.pop(s.name, None)
+            if s.id in self._adopted or s.name not in self._unconfirmed:
+                continue
+            op = self._unconfirmed.pop(s.name)
             if op is not None:
+                self._adopted.add(s.id)
                 op.cluster_id = s.id
                 self._finish(op, OperationState.DONE, "created (found after reconciliation)")
 
@@ -493,6 +576,9 @@ class ClusterService:
         def stop() -> None:
             if handle in self._watches:
                 self._watches.remove(handle)
+            if not self._watches:
+                # Nobody watches: refreshes still queued would be wasted slots.
+                self.engine.cancel_owner(POLLER_OWNER)
             self._wake_poller()
 
         return stop
@@ -575,7 +661,7 @@ class ClusterService:
 
     async def _refresh_once(self) -> None:
         try:
-            await self.list_clusters(kind=JobKind.POLL)
+            await self.list_clusters(kind=JobKind.POLL, owner=POLLER_OWNER)
             wanted = {i for w in self._watches for i in w.detail_ids}
             for row in self.inventory:
                 if row.details is None or row.status.is_transitional or row.pending:
@@ -584,13 +670,15 @@ class ClusterService:
             await asyncio.gather(*(self._refresh_details(i) for i in wanted))
             self.last_refresh, self.last_refresh_error = self.clock.time(), None
             self._emit(ServiceEvent(poll_error=None))
+        except errors.JobCancelledError:
+            return  # the last watcher left; nothing to report
         except errors.InstaError as exc:
             self.last_refresh_error = exc.message
             self._emit(ServiceEvent(poll_error=exc.message))
 
     async def _refresh_details(self, cluster_id: str) -> None:
         try:
-            await self.get_cluster(cluster_id, kind=JobKind.POLL)
+            await self.get_cluster(cluster_id, kind=JobKind.POLL, owner=POLLER_OWNER)
         except errors.NotFoundError:
             # Deleted between the list and this call: the list will agree next time.
             if self.inventory.remove(cluster_id):

@@ -254,7 +254,7 @@ async def test_encryption_keys() -> None:
         (429, errors.RateLimitedError, False),
         (500, errors.ServerError, True),
         (502, errors.ServerError, True),
-        (503, errors.ServerError, False),
+        (503, errors.ServerError, True),  # may follow an applied request
         (504, errors.ServerError, True),
         (302, errors.APIError, False),
     ],

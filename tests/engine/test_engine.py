@@ -230,7 +230,6 @@ def test_a_create_that_was_never_sent_or_was_rate_limited_is_retried(
     api.script["create"] = [
         errors.ConnectError("refused"),
         errors.RateLimitedError("429", status=429),
-        errors.ServerError("unavailable", status=503),
     ]
 
     async def body() -> None:
@@ -239,7 +238,25 @@ def test_a_create_that_was_never_sent_or_was_rate_limited_is_retried(
         assert create.result() == "create"
 
     arun(body)
-    assert api.labels() == ["create"] * 4
+    assert api.labels() == ["create"] * 3
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_a_create_answered_5xx_is_left_to_reconciliation_not_resent(
+    arun: Run, engine: Engine, api: FakeAPI, clock: FakeClock, status: int
+) -> None:
+    # Even a 503 may follow an applied create; the service reconciles by name instead.
+    api.script["create"] = [errors.ServerError("unavailable", status=status)]
+
+    async def body() -> None:
+        create = start(engine, api, "create", kind=JobKind.MUTATION, idempotent=False)
+        await clock.run_until(create.done)
+        with pytest.raises(errors.ServerError) as info:
+            create.result()
+        assert info.value.ambiguous
+
+    arun(body)
+    assert api.labels() == ["create"]
 
 
 def test_a_delete_whose_response_was_lost_succeeds_when_the_retry_meets_404(

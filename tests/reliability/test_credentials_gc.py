@@ -6,8 +6,6 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
-
 # Runs in a child process: if it deadlocks, only the child hangs (and is killed).
 SCRIPT = textwrap.dedent(
     """
@@ -27,12 +25,6 @@ SCRIPT = textwrap.dedent(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="credentials._Registry: the weakref callback forget() takes the registry's "
-    "non-reentrant threading.Lock; when the GC collects a Secret while add()/live() "
-    "hold that lock (same thread), the process deadlocks",
-)
 def test_a_secret_collected_while_the_registry_is_busy_does_not_deadlock() -> None:
     """Injected: a Secret in a reference cycle becomes garbage and the collector runs while
     the registry holds its lock (as it does whenever add() or live() allocates).

@@ -108,12 +108,6 @@ def test_interrupting_a_cell_that_waits_in_the_queue_cancels_its_job(kernel: Ker
     assert kernel.ok("emit(len(s.sync.list_clusters()))").value == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.create_cluster marks the operation SENT before its job is sent and "
-    "does not handle asyncio.CancelledError: an interrupted create stays 'sent' for ever "
-    "(OperationState.CANCELLED is never used)",
-)
 def test_an_interrupted_create_is_not_reported_as_sent(kernel: Kernel) -> None:
     """Injected: a kernel interrupt while a sync create waits in the queue.
     Checked: the operation log (what views and re-run cells report) does not say
@@ -196,17 +190,13 @@ def test_closing_the_table_cancels_its_queued_details_read_and_stops_polling(
     assert after[len(middle) :] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="background polls have no owner: closing the last view stops the watch, but a "
-    "poll already queued (and the detail reads of that refresh) are still sent",
-)
 def test_closing_the_last_view_cancels_a_queued_background_poll(kernel: Kernel) -> None:
     """Injected: a cluster table is closed while its background list call waits in the
     queue. Checked: no request is sent after the close."""
     settle(kernel)
     reply = kernel.ok(
         "from insta_nb.engine import JobKind\n"
+        "from insta_nb.widgets import ClusterTable\n"
         "s.sync.list_clusters()\n"
         "table = ClusterTable(s)\n"
         "for _ in range(1000):\n"
