@@ -79,6 +79,7 @@ class ClusterTable(w.VBox):
         self._closed = False
         self._unsubscribe: Callable[[], None] = lambda: None
         self._stop_watch: Callable[[], None] | None = None
+        self._engine_stop: Callable[[], None] | None = None
         self._detail_stops: dict[str, Callable[[], None]] = {}
         self._age_timer: TimerHandle | None = None
         self._snapshot: EngineSnapshot | None = None
@@ -162,7 +163,13 @@ class ClusterTable(w.VBox):
             return
 
         async def watch() -> Callable[[], None]:
-            return self.session.service.watch()
+            if self._closed:
+                return _nothing
+            stop = self.session.service.watch()
+            # Kept on the engine side too: close() may come before this result reaches
+            # the kernel thread, and must still be able to stop the watch.
+            self._engine_stop = stop
+            return stop
 
         def started(stop: Callable[[], None]) -> None:
             if self._closed:
@@ -371,6 +378,12 @@ class ClusterTable(w.VBox):
 
     # --- lifetime -------------------------------------------------------------------------
 
+    async def _stop_engine_watch(self) -> None:
+        # Runs on the engine loop after any watch() scheduled before it (FIFO).
+        stop, self._engine_stop = self._engine_stop, None
+        if stop is not None:
+            stop()
+
     def close(self) -> None:
         """Stop watching, cancel this table's queued requests, close every widget."""
         if self._closed:
@@ -378,6 +391,7 @@ class ClusterTable(w.VBox):
         self._closed = True
         self._unsubscribe()
         self.stop_watching()
+        self.session.runner.thread.schedule(self._stop_engine_watch)
         for cluster_id in list(self._detail_stops):
             self._detail_stop(cluster_id)
         if self._age_timer is not None:
@@ -392,3 +406,7 @@ class ClusterTable(w.VBox):
         if self._own_bridge:
             self.bridge.close()
         super().close()
+
+
+def _nothing() -> None:
+    return None

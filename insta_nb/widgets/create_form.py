@@ -469,6 +469,10 @@ class CreateForm(FormControls, w.VBox):
         service, owner = self.session.service, self.owner
 
         async def create() -> str:
+            # Closed while this was on its way to the engine thread: it must not be
+            # queued after close() cancelled the form's jobs.
+            if self._closed:
+                raise errors.JobCancelledError("the form was closed before the create was sent")
             return await service.create_cluster(spec, force=force, owner=owner)
 
         self.bridge.run(

@@ -28,12 +28,6 @@ def test_closing_a_table_whose_watch_is_running_stops_it(world: WidgetWorld) -> 
     assert world.watches() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ClusterTable.close() closes its own Bridge, which drops the pending delivery "
-    "of watch()'s stop handle: a watch that starts after close() is never stopped and "
-    "the service polls for ever",
-)
 def test_closing_a_table_before_its_watch_started_leaves_no_watch(world: WidgetWorld) -> None:
     """Injected: the engine's loop is busy for a moment while a table is shown and closed
     (a table closed right after it was built, e.g. by a re-run cell or a script).
@@ -45,11 +39,6 @@ def test_closing_a_table_before_its_watch_started_leaves_no_watch(world: WidgetW
     assert world.watches() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="same as above: the dashboard's cluster table leaks its watch when closed "
-    "before the watch started",
-)
 def test_closing_a_dashboard_before_its_watch_started_leaves_no_watch(
     world: WidgetWorld,
 ) -> None:
@@ -62,11 +51,6 @@ def test_closing_a_dashboard_before_its_watch_started_leaves_no_watch(
     assert world.watches() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cancel_owner only cancels jobs already queued; a Submit still on its way to "
-    "the engine when the form closes is queued afterwards and sent",
-)
 def test_a_create_submitted_then_closed_at_once_is_not_sent(world: WidgetWorld) -> None:
     """Injected: Submit clicked and the form closed in the same breath, while the engine's
     loop is busy (the create has not reached the queue yet).
