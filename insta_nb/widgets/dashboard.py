@@ -69,8 +69,9 @@ class Dashboard(w.VBox):
             '<div role="note" style="border:1px solid var(--jp-warn-color1, #f57c00);'
             "border-left-width:6px;border-radius:4px;padding:4px 10px;"
             f'background:var(--jp-layout-color2, transparent);color:{TONES["text"]};">'
-            f'<span style="color:{TONES["warn"]};font-weight:600;">⚠ {esc(SIMULATOR_NOTICE)}.'
-            "</span> Set INSTACLUSTR_USERNAME and INSTACLUSTR_API_KEY to use your account."
+            f'<span style="color:{TONES["warn"]};">⚠</span> '
+            f'<span style="font-weight:600;">{esc(SIMULATOR_NOTICE)}.</span>'
+            " Set INSTACLUSTR_USERNAME and INSTACLUSTR_API_KEY to use your account."
             "</div>"
         )
 

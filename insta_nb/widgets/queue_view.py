@@ -49,14 +49,17 @@ class _JobRow(w.HBox):
     def __init__(self, on_cancel: Any) -> None:
         self.job: JobInfo | None = None
         self.position = w.Label(layout=_column("40px"))
-        self.what = w.Label(layout=_column("440px"))
+        # The request label gives way on narrow outputs; the Cancel button never does.
+        self.what = w.Label(
+            layout=w.Layout(flex="1 1 440px", min_width="160px", overflow="hidden")
+        )
         self.eta = w.Label(layout=_column("100px"))
         self.owner = w.Label(layout=_column("190px"))
         self.cancel = w.Button(
             description="Cancel",
             icon="times",
             tooltip="Cancel this request before it is sent",
-            layout=w.Layout(width="auto"),
+            layout=w.Layout(width="auto", flex="0 0 auto"),
         )
         self.cancel.on_click(lambda _: on_cancel(self))
         super().__init__(
