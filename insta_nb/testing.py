@@ -78,9 +78,7 @@ class FakeClock:
         self._now = max(self._now, target)
         await self.settle()
 
-    async def run_until(
-        self, condition: Callable[[], bool], *, limit: float = 3_600.0
-    ) -> float:
+    async def run_until(self, condition: Callable[[], bool], *, limit: float = 3_600.0) -> float:
         """Jump from wake-up to wake-up until ``condition()`` holds.
 
         Returns the simulated seconds that passed. Raises ``AssertionError`` when the
