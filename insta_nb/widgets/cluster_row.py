@@ -69,7 +69,9 @@ def header_html() -> str:
     """The table's column titles, as one HTML string."""
     titles = tuple(t for t, _ in COLUMNS)
     cells = [f'<b style="color:{TONES["muted"]};">{esc(t)}</b>' for t in titles]
-    return spans_html(cells, titles, _HEADER_EXTRA)
+    return (
+        f'<div style="white-space:nowrap;">{spans_html(cells, titles, _HEADER_EXTRA)}</div>'
+    )
 
 
 def _px(*titles: str, plus: int = 0) -> str:
@@ -156,8 +158,9 @@ class ClusterRowView(w.VBox):
                 self.details_toggle,
                 self.delete,
             ],
-            # Narrow outputs wrap the buttons to a second line instead of clipping them.
-            layout=w.Layout(align_items="center", flex_flow="row wrap"),
+            # One line per cluster, lined up with the header; a narrow output scrolls the
+            # table sideways (see ClusterTable) instead of wrapping cells out of line.
+            layout=w.Layout(align_items="center", flex_flow="row nowrap"),
         )
         super().__init__(
             [self.cells],

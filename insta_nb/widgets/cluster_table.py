@@ -126,9 +126,13 @@ class ClusterTable(w.VBox):
             [self.interval_choice, self.pause_toggle, self.refresh_button, self.updated_label],
             layout=w.Layout(align_items="center", flex_flow="row wrap"),
         )
-        super().__init__(
-            [self.title, toolbar, self.banner, self.header, self.empty_html, self.rows_box]
+        # Header and rows scroll sideways together when the output is narrower than the
+        # columns, so they always stay lined up.
+        self.grid = w.VBox(
+            [self.header, self.rows_box],
+            layout=w.Layout(overflow="auto hidden"),
         )
+        super().__init__([self.title, toolbar, self.banner, self.grid, self.empty_html])
         self.add_class("insta-nb-cluster-table")
 
         self._push_rows = self.bridge.latest(self.show_rows)
