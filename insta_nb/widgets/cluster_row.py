@@ -69,9 +69,7 @@ def header_html() -> str:
     """The table's column titles, as one HTML string."""
     titles = tuple(t for t, _ in COLUMNS)
     cells = [f'<b style="color:{TONES["muted"]};">{esc(t)}</b>' for t in titles]
-    return (
-        f'<div style="white-space:nowrap;">{spans_html(cells, titles, _HEADER_EXTRA)}</div>'
-    )
+    return f'<div style="white-space:nowrap;">{spans_html(cells, titles, _HEADER_EXTRA)}</div>'
 
 
 def _px(*titles: str, plus: int = 0) -> str:
@@ -160,11 +158,16 @@ class ClusterRowView(w.VBox):
             ],
             # One line per cluster, lined up with the header; a narrow output scrolls the
             # table sideways (see ClusterTable) instead of wrapping cells out of line.
-            layout=w.Layout(align_items="center", flex_flow="row nowrap"),
+            layout=w.Layout(align_items="center", flex_flow="row nowrap", overflow="visible"),
         )
         super().__init__(
             [self.cells],
-            layout=w.Layout(border_bottom="1px solid var(--jp-border-color2, #e0e0e0)"),
+            layout=w.Layout(
+                border_bottom="1px solid var(--jp-border-color2, #e0e0e0)",
+                overflow="visible",
+                width="max-content",
+                min_width="100%",
+            ),
         )
         self.add_class("insta-nb-row")
         self.show(row, now)

@@ -50,9 +50,7 @@ class _JobRow(w.HBox):
         self.job: JobInfo | None = None
         self.position = w.Label(layout=_column("40px"))
         # The request label gives way on narrow outputs; the Cancel button never does.
-        self.what = w.Label(
-            layout=w.Layout(flex="1 1 440px", min_width="160px", overflow="hidden")
-        )
+        self.what = w.Label(layout=w.Layout(flex="1 1 440px", min_width="160px", overflow="hidden"))
         self.eta = w.Label(layout=_column("100px"))
         self.owner = w.Label(layout=_column("190px"))
         self.cancel = w.Button(
