@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 
 import pytest
@@ -19,14 +18,3 @@ def figure(record_property: Callable[[str, object], None]) -> Callable[[str, obj
         record_property(f"figure:{name}", value)
 
     return record
-
-
-@pytest.fixture(autouse=True)
-def _collect_garbage_first() -> None:
-    """Collect cyclic garbage before each test, at a moment no lock is held.
-
-    Works around a deadlock in insta_nb.credentials (see test_credentials_gc.py): a
-    Secret collected while the key registry's lock is held re-enters that lock. Left to
-    chance, it hung two of these tests in one run.
-    """
-    gc.collect()

@@ -18,7 +18,7 @@ import httpx
 
 from insta_nb.client import ApiClient
 from insta_nb.config import EngineSettings, ServiceSettings
-from insta_nb.credentials import Credentials
+from insta_nb.credentials import Credentials, Secret
 from insta_nb.engine import Engine, EngineSnapshot, MemorySlots
 from insta_nb.models import BundleSpec, ClusterSpec, ProviderSpec, RackAllocation
 from insta_nb.service import ClusterService
@@ -78,6 +78,18 @@ class World:
         return Counter(c.name for c in self.sim.cluster_records())
 
 
+#: One Secret per simulator key for the whole run, rather than one per world (per test,
+#: per hypothesis example): fewer live entries in the registry that log redaction scans.
+_KEYS: dict[str, Secret] = {}
+
+
+def simulator_credentials(sim: Simulator, *, read_only: bool = False) -> Credentials:
+    """Credentials for ``sim``, reusing one :class:`Secret` per key."""
+    raw = sim.credentials.read_only_key if read_only else sim.credentials.api_key
+    key = _KEYS.setdefault(raw, Secret(raw))
+    return Credentials(sim.credentials.username, key, api_url=sim.url, read_only=read_only)
+
+
 def make_world(
     *,
     faults: Faults | None = None,
@@ -89,21 +101,21 @@ def make_world(
     service_settings: ServiceSettings | None = None,
     wrap: TransportWrapper | None = None,
     count_rejected: bool = False,
+    limiter: bool = True,
 ) -> World:
     """A fresh world; ``wrap`` may put a transport of the test's in front of the simulator."""
     clock = FakeClock()
     sim = Simulator(
         clock=clock,
         settings=SimulatorSettings(
-            interval=interval, seed=seed, retry_after=retry_after, count_rejected=count_rejected
+            interval=interval if limiter else None,
+            seed=seed,
+            retry_after=retry_after,
+            count_rejected=count_rejected,
         ),
         faults=faults or Faults(),
     )
-    key = sim.credentials.read_only_key if read_only else sim.credentials.api_key
-    creds = Credentials.resolve(
-        username=sim.credentials.username, api_key=key, api_url=sim.url, read_only=read_only
-    )
-    assert creds is not None
+    creds = simulator_credentials(sim, read_only=read_only)
     transport = sim.transport()
     if wrap is not None:
         transport = wrap(transport, sim)

@@ -14,13 +14,12 @@ import httpx
 
 from insta_nb.client import ApiClient
 from insta_nb.config import EngineSettings, ServiceSettings
-from insta_nb.credentials import Credentials
 from insta_nb.engine import EngineRunner
 from insta_nb.session import Session
 from insta_nb.simulator import Faults, Simulator, SimulatorSettings
 from insta_nb.testing import FakeClock
 
-from .support import spec
+from .support import simulator_credentials, spec
 
 T = TypeVar("T")
 
@@ -84,11 +83,7 @@ def make_widget_world(
     sim = Simulator(
         clock=clock, settings=SimulatorSettings(interval=None, seed=3), faults=faults or Faults()
     )
-    key = sim.credentials.read_only_key if read_only else sim.credentials.api_key
-    creds = Credentials.resolve(
-        username=sim.credentials.username, api_key=key, api_url=sim.url, read_only=read_only
-    )
-    assert creds is not None
+    creds = simulator_credentials(sim, read_only=read_only)
     runner = EngineRunner(engine_settings or EngineSettings(interval=INTERVAL, shared_slots=False))
     client = ApiClient(creds, transport=transport or sim.transport())
     session = Session(client, runner, ServiceSettings().scaled(0.01), simulator=sim)
