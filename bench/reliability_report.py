@@ -11,8 +11,9 @@ from what they produced:
 - each test function is one row: what was injected and what was checked come from its
   docstring (``Injected: ... Checked: ...``), the outcome and time from the junit
   report, and the figures from the ``figure(name, value)`` properties the test recorded;
-- a strict ``xfail`` is a bug found outside ``tests/`` and not fixed yet: its reason is
-  listed under "Open bugs";
+- a test whose docstring has ``Bug:`` and ``Fix:`` paragraphs showed a bug outside
+  ``tests/``: it is listed under "Bugs these tests found", open while it is a strict
+  ``xfail``, fixed once it passes;
 - the soak's figures are its last output line (a JSON object).
 
 ``--no-soak`` skips the soak (the section then says so); ``--pytest-args`` passes extra
@@ -28,6 +29,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shlex
 import subprocess
 import sys
@@ -89,6 +91,9 @@ class Row:
     function: str
     injected: str = ""
     checked: str = ""
+    #: "Bug: ..." and "Fix: ..." paragraphs of a test that showed a bug outside tests/.
+    bug: str = ""
+    fix: str = ""
     cases: list[Case] = field(default_factory=list)
 
 
@@ -128,17 +133,31 @@ def run_soak(extra: list[str]) -> tuple[dict[str, float] | None, list[str]]:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def docstrings() -> dict[tuple[str, str], tuple[str, str]]:
-    """(module, function) → (injected, checked), from the test modules' docstrings."""
+def parts(docstring: str) -> dict[str, str]:
+    """The ``Injected:``, ``Checked:``, ``Bug...:`` and ``Fix:`` parts of a docstring."""
+    text = " ".join(docstring.split())
+    found = {"injected": "", "checked": "", "bug": "", "fix": ""}
+    pattern = re.compile(r"\b(Injected|Checked|Bug(?: \([^)]*\))?|Fix):")
+    marks = list(pattern.finditer(text))
+    for index, mark in enumerate(marks):
+        following = marks[index + 1] if index + 1 < len(marks) else None
+        end = following.start() if following else len(text)
+        key = mark.group(1).split(" ", 1)[0].lower()
+        value = text[mark.end() : end].strip()
+        if key == "bug" and "(" in mark.group(1):
+            value = f"{mark.group(1)[5:-1]}: {value}"  # e.g. "fixed in e883667: ..."
+        found[key] = value
+    return found
+
+
+def docstrings() -> dict[tuple[str, str], dict[str, str]]:
+    """(module, function) → its docstring's parts."""
     out = {}
     for path in sorted(TESTS.glob("test_*.py")):
         tree = ast.parse(path.read_text())
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-                text = " ".join((ast.get_docstring(node) or "").split())
-                injected, _, checked = text.partition("Checked:")
-                injected = injected.removeprefix("Injected:").strip()
-                out[(path.stem, node.name)] = (injected, checked.strip())
+                out[(path.stem, node.name)] = parts(ast.get_docstring(node) or "")
     return out
 
 
@@ -173,8 +192,18 @@ def rows(junit: Path) -> list[Row]:
     docs = docstrings()
     out = []
     for (module, function), found in cases(junit).items():
-        injected, checked = docs.get((module, function), ("", ""))
-        out.append(Row(module, function, injected, checked, found))
+        doc = docs.get((module, function), {})
+        out.append(
+            Row(
+                module,
+                function,
+                doc.get("injected", ""),
+                doc.get("checked", ""),
+                doc.get("bug", ""),
+                doc.get("fix", ""),
+                found,
+            )
+        )
     return out
 
 
@@ -257,6 +286,26 @@ def soak_section(soak: dict[str, float] | None, lines: list[str]) -> list[str]:
     return out
 
 
+def bugs_section(all_rows: list[Row]) -> list[str]:
+    """Every bug a test found outside tests/: open (a strict xfail) or fixed (it passes)."""
+    found = [row for row in all_rows if row.bug]
+    out = ["## Bugs these tests found", ""]
+    if not found:
+        return [*out, "None.", ""]
+    out += ["| Test | Status | Bug | Fix (proposed, or made) |", "|---|---|---|---|"]
+    for row in sorted(found, key=lambda r: ("fixed" in r.bug, r.module)):
+        outcomes = {case.outcome for case in row.cases}
+        if "xfail" in outcomes:
+            status = "**open** (strict xfail)"
+        elif outcomes <= {"passed"}:
+            status = "fixed: the test passes"
+        else:
+            status = ", ".join(sorted(outcomes))
+        name = f"`{row.module}::{row.function}`"
+        out.append(f"| {name} | {status} | {cell(row.bug)} | {cell(row.fix)} |")
+    return [*out, ""]
+
+
 def write(all_rows: list[Row], soak: dict[str, float] | None, soak_lines: list[str]) -> None:
     by_module: dict[str, list[Row]] = defaultdict(list)
     for row in all_rows:
@@ -282,7 +331,7 @@ def write(all_rows: list[Row], soak: dict[str, float] | None, soak_lines: list[s
         "comparing it with what the user asked for. Unit scenarios run on a fake clock at",
         "the real API's pace (2.5 s per request); loopback and kernel tests use real time.",
         "A *known bug* is a strict `xfail`: a failing test that shows a bug outside the",
-        "tests, listed with its proposed fix under *Open bugs*.",
+        "tests; every bug found, open or fixed, is listed with its fix at the end.",
         "",
     ]
     placed = set()
@@ -295,18 +344,7 @@ def write(all_rows: list[Row], soak: dict[str, float] | None, soak_lines: list[s
     rest = [r for m, rs in by_module.items() if m not in placed for r in rs]
     if rest:
         out += ["## Other", "", *table(rest), ""]
-    open_bugs = [(row, case) for row in all_rows for case in row.cases if case.outcome == "xfail"]
-    out += ["## Open bugs (strict xfails)", ""]
-    if not open_bugs:
-        out += ["None: every bug these tests found has been fixed.", ""]
-    seen = set()
-    for row, case in open_bugs:
-        if (row.module, row.function) in seen:
-            continue
-        seen.add((row.module, row.function))
-        reason = case.reason.removeprefix("reason: ")
-        out.append(f"- `{row.module}::{row.function}` — {cell(reason)}")
-    out.append("")
+    out += bugs_section(all_rows)
     DOC.write_text("\n".join(out))
 
 

@@ -463,3 +463,31 @@ async def _outcome(world: World, target: str) -> Any:
         return await world.service.delete_cluster(target)
     except errors.InstaError as exc:
         return exc
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="an id that wire_v1.check_path_id refuses is only checked inside the engine's "
+    "job: the refusal takes a machine slot (the next request waits an interval) and "
+    "counts as 'sent' in the engine's figures",
+)
+def test_an_invalid_id_is_refused_before_it_takes_a_slot() -> None:
+    """Injected: ``delete_cluster('../x')``, an id the client refuses, then a list.
+    Checked: the refusal names the field and sends nothing; it spends no slot (the list
+    goes out at once) and the engine does not count it as sent.
+    Bug: the id is checked in the client, which runs inside the engine's job, after
+    the slot was taken.
+    Fix: check path ids in the service (``validation``) before queueing, as specs are."""
+    world = make_world()
+
+    async def body() -> float:
+        with pytest.raises(errors.ValidationError, match="clusterId"):
+            await world.drive(world.service.delete_cluster("../x"))
+        start = world.clock.monotonic()
+        await world.drive(world.service.list_clusters())
+        return world.clock.monotonic() - start
+
+    waited = run(body, world)
+    assert [r.method for r in world.sim.log] == ["GET"]
+    assert world.engine.sent == 1
+    assert waited == 0

@@ -196,7 +196,11 @@ def test_any_create_spec_is_accepted_or_refused_naming_the_field(candidate: Clus
 def test_extra_cannot_override_a_checked_field(field: str) -> None:
     """Injected: ``ClusterSpec.extra`` repeats a field the client validates.
     Checked: either refused locally naming the field, or the API receives the checked
-    value (the body sent carries what was validated)."""
+    value (the body sent carries what was validated).
+    Bug: ``wire_v1.spec_to_json`` merges ``extra`` last, over the fields validation,
+    the duplicate-name check and reconciliation look at.
+    Fix: refuse (ValidationError naming ``extra.<key>``) an ``extra`` key that a
+    ClusterSpec field already maps, or validate the final body instead of the spec."""
     overrides: dict[str, Any] = {
         "clusterName": "not valid name!",
         "rackAllocation": {"numberOfRacks": 99, "nodesPerRack": 99},
@@ -216,7 +220,10 @@ def test_extra_cannot_override_a_checked_field(field: str) -> None:
 )
 def test_extra_cluster_name_and_a_lost_response_loses_no_cluster() -> None:
     """Injected: ``extra={'clusterName': 'renamed'}`` and the create's response lost.
-    Checked: the cluster the simulator created is adopted (or the spec refused)."""
+    Checked: the cluster the simulator created is adopted (or the spec refused).
+    Bug: the create is sent as "renamed"; reconciliation looks for "asked", reports
+    "not created", and the cluster that exists is never adopted (a lost, billed cluster).
+    Fix: as above: ``extra`` may not carry ``clusterName`` (or any mapped field)."""
     world = make_world(faults=Faults(lose_create_response=1))
 
     async def body() -> Any:
@@ -257,7 +264,14 @@ UNSENDABLE: dict[str, ClusterSpec] = {
 )
 def test_a_spec_the_client_cannot_encode_is_refused_naming_the_field(case: str) -> None:
     """Injected: values no JSON body can carry, in fields the client does not validate.
-    Checked: a ValidationError naming the field, and no request sent."""
+    Checked: a ValidationError naming the field, and no request sent.
+    Bug: fields validation does not check (bundle options, provider tags, ``extra``,
+    ``dataCentreCustomName``) are first encoded inside the engine's job: json.dumps
+    raises TypeError or UnicodeEncodeError there (a crash, after a slot was taken), and
+    NaN is sent as invalid JSON.
+    Fix: in ``ClusterService.create_cluster``, encode the body (``json.dumps(...,
+    allow_nan=False)`` of ``spec_to_json``) before queueing, and turn a failure into a
+    ValidationError naming the field (or check those fields in ``validation``)."""
     world, result = attempt(UNSENDABLE[case])
     assert isinstance(result, errors.ValidationError), repr(result)
     assert world.sim.log == []

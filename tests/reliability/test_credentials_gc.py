@@ -29,7 +29,11 @@ def test_a_secret_collected_while_the_registry_is_busy_does_not_deadlock() -> No
     """Injected: a Secret in a reference cycle becomes garbage and the collector runs while
     the registry holds its lock (as it does whenever add() or live() allocates).
     Checked: the process carries on (it deadlocked, and hung two tests of a full run
-    for their 120 s timeout, before this was understood)."""
+    for their 120 s timeout, before this was understood).
+    Bug (fixed in e883667): the weakref callback forget() took the registry's
+    non-reentrant lock, which the same thread already held when add() or live()
+    allocated and the collector ran.
+    Fix: the callback only appends the dead key to a list, purged under the lock later."""
     try:
         done = subprocess.run(
             [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=15

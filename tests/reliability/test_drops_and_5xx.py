@@ -330,7 +330,11 @@ def test_random_drops_and_5xx_everywhere_at_once(
 
 def test_a_create_answered_503_after_it_was_applied_is_not_sent_again() -> None:
     """Injected: the create is applied, then answered 503 (a gateway giving up late).
-    Checked: one cluster for the one intent (the create is reconciled, not re-sent)."""
+    Checked: one cluster for the one intent (the create is reconciled, not re-sent).
+    Bug (fixed in e883667): the retry policy retried every 503, creates included, against
+    ARCHITECTURE §4 (creates are retried only when never sent, or on 429).
+    Fix: a 503 is ambiguous like any 5xx: retried for idempotent requests only, and a
+    create reconciles."""
     case = CASES["create"]
     knobs = {"error_rate_5xx": 1.0, "error_codes": (503,), "error_after_apply": 1.0}
     world, armed = aimed_world(case, knobs, 1)

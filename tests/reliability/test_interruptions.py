@@ -111,7 +111,10 @@ def test_interrupting_a_cell_that_waits_in_the_queue_cancels_its_job(kernel: Ker
 def test_an_interrupted_create_is_not_reported_as_sent(kernel: Kernel) -> None:
     """Injected: a kernel interrupt while a sync create waits in the queue.
     Checked: the operation log (what views and re-run cells report) does not say
-    "sent" for a request that never left."""
+    "sent" for a request that never left.
+    Bug (fixed in e883667): the operation was marked SENT before its job was sent, and an
+    asyncio.CancelledError left it that way for ever.
+    Fix: mark SENT from the engine's on_send hook; a cancelled job ends CANCELLED."""
     settle(kernel)
     kernel.ok("s.sync.list_clusters()")
     reply = kernel.run(
@@ -192,7 +195,11 @@ def test_closing_the_table_cancels_its_queued_details_read_and_stops_polling(
 
 def test_closing_the_last_view_cancels_a_queued_background_poll(kernel: Kernel) -> None:
     """Injected: a cluster table is closed while its background list call waits in the
-    queue. Checked: no request is sent after the close."""
+    queue.
+    Checked: no request is sent after the close.
+    Bug (fixed in e883667): background polls had no owner, so the poll already queued
+    (and the detail reads of that refresh) were still sent after the last view closed.
+    Fix: the poller's jobs have an owner, cancelled when the last watch stops."""
     settle(kernel)
     reply = kernel.ok(
         "from insta_nb.engine import JobKind\n"

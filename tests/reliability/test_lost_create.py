@@ -111,7 +111,10 @@ def test_a_create_lost_then_an_outage_longer_than_the_list_budget_is_still_found
     """Injected: the create is applied and its response lost; then the API is down
     for 400 s, longer than the reconciliation window and the list's retry budget.
     Checked: the create is not reported "not created" while its cluster exists; it is
-    adopted by id once the API answers again."""
+    adopted by id once the API answers again.
+    Bug (fixed in e883667): reconciliation took a failed list for "no match" and, once its
+    window was over, reported NOT_CREATED with no successful list after the create.
+    Fix: report "not created" only after a list that succeeded after the create."""
     world = make_world(faults=Faults(lose_create_response=1))
     seen: list[tuple[OperationState, list[str]]] = []
 
@@ -139,7 +142,10 @@ def test_a_create_lost_then_an_outage_longer_than_the_list_budget_is_still_found
 def test_two_concurrent_creates_of_one_name_make_one_cluster() -> None:
     """Injected: nothing; two cells create the same name at the same moment.
     Checked: the simulator holds one cluster of that name; the second intent is refused
-    before sending (as a create of an existing name is)."""
+    before sending (as a create of an existing name is).
+    Bug (fixed in e883667): the duplicate-name check read only the inventory, so a create
+    of the same name still in flight was not seen and both were sent.
+    Fix: the service remembers the names of creates in flight and refuses a second one."""
     world = make_world()
 
     async def body() -> list[Any]:
@@ -158,7 +164,10 @@ def test_two_concurrent_creates_of_one_name_make_one_cluster() -> None:
 def test_two_forced_creates_of_one_name_both_ambiguous_each_adopt_their_own() -> None:
     """Injected: the user insists (force=True) on two clusters of one name; both
     responses are lost after the API applied them.
-    Checked: each intent is adopted by a different id, so neither cluster is orphaned."""
+    Checked: each intent is adopted by a different id, so neither cluster is orphaned.
+    Bug (fixed in e883667): reconciliation adopted the first cluster of the name not in
+    ``before``, even one another create had already adopted.
+    Fix: exclude ids already claimed by other operations when reconciling."""
     world = make_world(faults=Faults(lose_create_response=2))
 
     async def body() -> list[Any]:

@@ -10,6 +10,7 @@ import pytest
 
 from insta_nb.models import FirewallRuleSpec
 from insta_nb.simulator import Faults
+from insta_nb.simulator.ratelimit import ArrivalLimiter
 
 from .support import INTERVAL, World, exceptions, make_world, run, spec
 
@@ -127,3 +128,22 @@ def test_a_storm_on_a_limiter_that_never_stops_ends_in_a_visible_error() -> None
         assert world.clock.monotonic() - start <= world.engine.settings.retry_budget + 60
 
     run(body, world)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="simulator.ratelimit.ArrivalLimiter compares `now - last >= interval`; a client "
+    "that sends at exactly `last + interval` (the engine's own rule) can land one ulp short "
+    "and get a 429",
+)
+def test_a_send_at_exactly_one_interval_is_admitted() -> None:
+    """Injected: two arrivals exactly one interval apart, at times where floating point
+    makes ``(last + interval) - last`` a hair less than ``interval`` (seen in a fault
+    scenario: 1021.7221092576252 then 1024.222109257625).
+    Checked: the second is admitted, as the engine's pacing rule promises.
+    Bug: the limiter subtracts where the engine adds; the two disagree by one ulp.
+    Fix: admit when ``now >= last + interval`` (the engine's formula), or allow 1e-9."""
+    limiter = ArrivalLimiter(INTERVAL)
+    first = 1021.7221092576252
+    assert limiter.admit("127.0.0.1", first)
+    assert limiter.admit("127.0.0.1", first + INTERVAL)

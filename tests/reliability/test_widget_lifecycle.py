@@ -31,7 +31,10 @@ def test_closing_a_table_whose_watch_is_running_stops_it(world: WidgetWorld) -> 
 def test_closing_a_table_before_its_watch_started_leaves_no_watch(world: WidgetWorld) -> None:
     """Injected: the engine's loop is busy for a moment while a table is shown and closed
     (a table closed right after it was built, e.g. by a re-run cell or a script).
-    Checked: once the engine catches up, no watch is left running."""
+    Checked: once the engine catches up, no watch is left running.
+    Bug (fixed in 63e613b): close() closed the table's own Bridge, dropping the delivery
+    of watch()'s stop handle; the watch then ran (and polled) for ever.
+    Fix: decide on the engine thread, when the watch starts, whether the table is closed."""
     with world.engine_busy():
         table = ClusterTable(world.session)
         table.close()
@@ -43,7 +46,8 @@ def test_closing_a_dashboard_before_its_watch_started_leaves_no_watch(
     world: WidgetWorld,
 ) -> None:
     """Injected: a dashboard built and closed while the engine is busy.
-    Checked: no watch left running."""
+    Checked: no watch left running.
+    Bug (fixed in 63e613b): the same leak, through the dashboard's table."""
     with world.engine_busy():
         board = Dashboard(world.session)
         board.close()
@@ -55,7 +59,10 @@ def test_a_create_submitted_then_closed_at_once_is_not_sent(world: WidgetWorld) 
     """Injected: Submit clicked and the form closed in the same breath, while the engine's
     loop is busy (the create has not reached the queue yet).
     Checked: the create is cancelled like any queued job of a closed widget: nothing
-    reaches the simulator."""
+    reaches the simulator.
+    Bug (fixed in 63e613b): cancel_owner() cancelled only jobs already queued; a Submit
+    still on its way to the engine was queued after the close, and sent.
+    Fix: the form's job checks, on the engine thread, that the form is still open."""
     form = CreateForm(world.session, load_keys=False)
     form.bridge.drain()
     form.name.value = "closed_at_once"
