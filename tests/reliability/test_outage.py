@@ -8,10 +8,12 @@ from collections.abc import Callable
 from insta_nb.engine import BreakerState, EngineSnapshot
 from insta_nb.models import ClusterStatus
 from insta_nb.service import OperationState
+from insta_nb.widgets import QueueView
 from insta_nb.widgets._bridge import ManualTimers
 from insta_nb.widgets.banner import Banner
 
 from .support import World, exceptions, make_world, outcome, run, spec
+from .widget_world import make_widget_world
 
 OUTAGE = 180.0
 
@@ -24,7 +26,8 @@ def test_three_minute_outage_every_queued_action_completes_once(
     Checked: every action succeeds after recovery and not before; the simulator applied
     exactly one POST per new name and one DELETE per deleted id; the poller refreshed
     after recovery; during the outage the engine reported an open breaker with a probe
-    countdown, and the banner view showed it ticking down."""
+    countdown, the banner showed it ticking down, and the queue view listed the waiting
+    creates."""
     world = make_world()
     news = [f"new_{i}" for i in range(3)]
 
@@ -75,6 +78,7 @@ def test_three_minute_outage_every_queued_action_completes_once(
     queued_labels = {j.label for s in outage_snaps for j in s.queued}
     assert {f"POST create {n}" for n in news} <= queued_labels
     banner_counts_down(with_countdown[-1])
+    queue_view_shows(with_countdown[-1], [f"POST create {n}" for n in news])
     sent_during = [r for r in world.sim.log if r.fault == "outage"]
     figure("simulated seconds to complete", round(took, 1))
     figure("requests refused by the outage", len(sent_during))
@@ -99,6 +103,26 @@ def banner_counts_down(snapshot: EngineSnapshot) -> None:
         assert timers.pending == 0  # the countdown stops by itself
     finally:
         banner.close()
+
+
+def queue_view_shows(snapshot: EngineSnapshot, labels: list[str]) -> None:
+    """The queue view, given the engine's snapshot from the outage, lists the waiting
+    creates and says the API is unreachable, with the next check's countdown."""
+    world = make_widget_world()
+    view = QueueView(world.session)
+    try:
+        view.bridge.drain()
+        view.show_snapshot(snapshot)
+        text = view.snapshot_text()
+        assert "API unreachable" in text
+        assert "next check in" in text
+        for label in labels:
+            if any(j.label == label for j in snapshot.queued):
+                assert label in text
+        assert view.snapshot_html()
+    finally:
+        view.close()
+        world.close()
 
 
 def test_an_outage_longer_than_the_retry_budget(figure: Callable[[str, object], None]) -> None:
