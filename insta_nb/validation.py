@@ -14,6 +14,7 @@ The ``check_*`` functions raise :class:`~insta_nb.errors.ValidationError` instea
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 import reprlib
 from collections.abc import Collection, Iterator, Mapping
@@ -435,7 +436,51 @@ def validate_spec(
             rules = ()
         for index, rule in enumerate(rules):
             report.merge(f"firewallRules[{index}]", validate_firewall_rule(rule))
+    with report.guard("extra"):
+        _check_free_form(report, spec)
     return report.errors
+
+
+#: Body keys a :class:`ClusterSpec` sets through its own fields; ``extra`` may not override
+#: them, or validation, the duplicate-name check and reconciliation would look at one
+#: request while the API receives another.
+_MODELLED_KEYS = frozenset(
+    {
+        "clusterName",
+        "bundles",
+        "provider",
+        "slaTier",
+        "nodeSize",
+        "dataCentre",
+        "dataCentreCustomName",
+        "clusterNetwork",
+        "privateNetworkCluster",
+        "pciCompliantCluster",
+        "rackAllocation",
+        "firewallRules",
+    }
+)
+
+
+def _check_free_form(report: _Report, spec: ClusterSpec) -> None:
+    """Fields no rule inspects must at least be sendable as JSON, and not shadow others."""
+    extra = spec.extra if isinstance(spec.extra, Mapping) else {}
+    for key in extra:
+        if key in _MODELLED_KEYS:
+            report.add(f"extra.{key}", "Set this through the spec's own field, not extra.")
+    values: list[tuple[str, object]] = [("extra", dict(extra))]
+    for index, bundle in enumerate(spec.bundles if isinstance(spec.bundles, tuple | list) else ()):
+        values.append((f"bundles[{index}].options", getattr(bundle, "options", {})))
+    values.append(("provider.tags", getattr(spec.provider, "tags", {})))
+    values.append(("dataCentreCustomName", spec.data_centre_custom_name))
+    for field, value in values:
+        try:
+            json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8")
+        except (TypeError, ValueError, UnicodeEncodeError) as exc:
+            report.add(field, f"Cannot be sent as JSON ({type(exc).__name__}).")
+        else:
+            if field == "provider.tags" and not isinstance(value, Mapping):
+                report.add(field, "Expected a mapping of tag names to values.")
 
 
 def check_spec(spec: ClusterSpec, *, encryption_key_ids: Collection[str] | None = None) -> None:

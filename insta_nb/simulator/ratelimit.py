@@ -29,7 +29,9 @@ class ArrivalLimiter:
         if not self.enabled:
             return True
         last = self._last.get(client_ip)
-        if last is None or now - last >= self.interval:
+        # A hair of tolerance: a client that sends at exactly last + interval (the rule a
+        # careful client follows) must not lose to floating-point rounding.
+        if last is None or now - last >= self.interval - 1e-9:
             self._last[client_ip] = now
             return True
         if self.count_rejected:

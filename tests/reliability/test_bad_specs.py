@@ -187,12 +187,6 @@ def test_any_create_spec_is_accepted_or_refused_naming_the_field(candidate: Clus
     "field",
     ["clusterName", "rackAllocation", "slaTier", "provider"],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="wire_v1.spec_to_json merges ClusterSpec.extra last, over validated fields: "
-    "validation, the duplicate-name check and reconciliation look at one spec, the API "
-    "receives another",
-)
 def test_extra_cannot_override_a_checked_field(field: str) -> None:
     """Injected: ``ClusterSpec.extra`` repeats a field the client validates.
     Checked: either refused locally naming the field, or the API receives the checked
@@ -212,12 +206,6 @@ def test_extra_cannot_override_a_checked_field(field: str) -> None:
     assert refused_locally, repr(result)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with extra={'clusterName': ...} the create is sent under another name: after a "
-    "lost response, reconciliation looks for spec.cluster_name, reports 'not created', "
-    "and the cluster that does exist is never adopted",
-)
 def test_extra_cluster_name_and_a_lost_response_loses_no_cluster() -> None:
     """Injected: ``extra={'clusterName': 'renamed'}`` and the create's response lost.
     Checked: the cluster the simulator created is adopted (or the spec refused).
@@ -255,13 +243,6 @@ UNSENDABLE: dict[str, ClusterSpec] = {
 
 
 @pytest.mark.parametrize("case", list(UNSENDABLE))
-@pytest.mark.xfail(
-    strict=True,
-    reason="fields validation does not check (bundle options, provider tags, extra, "
-    "dataCentreCustomName) are only encoded inside the engine's job: json.dumps raises "
-    "TypeError/UnicodeEncodeError (a crash, after a slot was charged), or NaN is sent as "
-    "invalid JSON",
-)
 def test_a_spec_the_client_cannot_encode_is_refused_naming_the_field(case: str) -> None:
     """Injected: values no JSON body can carry, in fields the client does not validate.
     Checked: a ValidationError naming the field, and no request sent.

@@ -130,12 +130,6 @@ def test_a_storm_on_a_limiter_that_never_stops_ends_in_a_visible_error() -> None
     run(body, world)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="simulator.ratelimit.ArrivalLimiter compares `now - last >= interval`; a client "
-    "that sends at exactly `last + interval` (the engine's own rule) can land one ulp short "
-    "and get a 429",
-)
 def test_a_send_at_exactly_one_interval_is_admitted() -> None:
     """Injected: two arrivals exactly one interval apart, at times where floating point
     makes ``(last + interval) - last`` a hair less than ``interval`` (seen in a fault
