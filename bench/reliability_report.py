@@ -89,6 +89,12 @@ OBSERVATIONS = [
     "**Malformed HTTP** (not reaching the application: garbage bytes, a bad header line, "
     "a 200 KB header) gets uvicorn's own `400` with a `text/plain` body, not JSON; the "
     "server stays up (`test_bad_requests`, loopback).",
+    "**Creates that never arrived end visibly as not created.** Since a 503 is treated as "
+    "possibly applied (fixed bug above), a create answered 503 is reconciled, not retried; "
+    "when the list proves no such cluster, the user gets `CreateNotConfirmedError` and must "
+    "ask again (the soak's `failed_visible` are these). Sending it once more after a list "
+    "that proves absence would hide most of them, at the risk of a duplicate if the API "
+    "lists new clusters late; the current choice never duplicates.",
     "**Soak latency tail.** p95 in slots is dominated by the two outages (60 and 90 "
     "simulated seconds, i.e. 24 and 36 slots, plus the breaker's probe backoff) and by the "
     "slower pacing after the 429 storm; p50 is about 2 slots.",

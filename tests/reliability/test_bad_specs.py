@@ -191,10 +191,10 @@ def test_extra_cannot_override_a_checked_field(field: str) -> None:
     """Injected: ``ClusterSpec.extra`` repeats a field the client validates.
     Checked: either refused locally naming the field, or the API receives the checked
     value (the body sent carries what was validated).
-    Bug: ``wire_v1.spec_to_json`` merges ``extra`` last, over the fields validation,
-    the duplicate-name check and reconciliation look at.
-    Fix: refuse (ValidationError naming ``extra.<key>``) an ``extra`` key that a
-    ClusterSpec field already maps, or validate the final body instead of the spec."""
+    Bug (fixed in 2d7aa75): ``wire_v1.spec_to_json`` merges ``extra`` last, over the
+    fields validation, the duplicate-name check and reconciliation look at.
+    Fix: validation refuses, naming ``extra.<key>``, an ``extra`` key that a ClusterSpec
+    field already maps."""
     overrides: dict[str, Any] = {
         "clusterName": "not valid name!",
         "rackAllocation": {"numberOfRacks": 99, "nodesPerRack": 99},
@@ -209,8 +209,9 @@ def test_extra_cannot_override_a_checked_field(field: str) -> None:
 def test_extra_cluster_name_and_a_lost_response_loses_no_cluster() -> None:
     """Injected: ``extra={'clusterName': 'renamed'}`` and the create's response lost.
     Checked: the cluster the simulator created is adopted (or the spec refused).
-    Bug: the create is sent as "renamed"; reconciliation looks for "asked", reports
-    "not created", and the cluster that exists is never adopted (a lost, billed cluster).
+    Bug (fixed in 2d7aa75): the create was sent as "renamed"; reconciliation looked for
+    "asked", reported "not created", and the cluster that exists was never adopted (a
+    lost, billed cluster).
     Fix: as above: ``extra`` may not carry ``clusterName`` (or any mapped field)."""
     world = make_world(faults=Faults(lose_create_response=1))
 
@@ -246,13 +247,12 @@ UNSENDABLE: dict[str, ClusterSpec] = {
 def test_a_spec_the_client_cannot_encode_is_refused_naming_the_field(case: str) -> None:
     """Injected: values no JSON body can carry, in fields the client does not validate.
     Checked: a ValidationError naming the field, and no request sent.
-    Bug: fields validation does not check (bundle options, provider tags, ``extra``,
-    ``dataCentreCustomName``) are first encoded inside the engine's job: json.dumps
-    raises TypeError or UnicodeEncodeError there (a crash, after a slot was taken), and
-    NaN is sent as invalid JSON.
-    Fix: in ``ClusterService.create_cluster``, encode the body (``json.dumps(...,
-    allow_nan=False)`` of ``spec_to_json``) before queueing, and turn a failure into a
-    ValidationError naming the field (or check those fields in ``validation``)."""
+    Bug (fixed in 2d7aa75): fields validation did not check (bundle options, provider
+    tags, ``extra``, ``dataCentreCustomName``) were first encoded inside the engine's job:
+    json.dumps raised TypeError or UnicodeEncodeError there (a crash, after a slot was
+    taken), and NaN was sent as invalid JSON.
+    Fix: validation encodes those fields (``allow_nan=False``, UTF-8) and names the field
+    that cannot be sent."""
     world, result = attempt(UNSENDABLE[case])
     assert isinstance(result, errors.ValidationError), repr(result)
     assert world.sim.log == []

@@ -135,8 +135,9 @@ def test_a_send_at_exactly_one_interval_is_admitted() -> None:
     makes ``(last + interval) - last`` a hair less than ``interval`` (seen in a fault
     scenario: 1021.7221092576252 then 1024.222109257625).
     Checked: the second is admitted, as the engine's pacing rule promises.
-    Bug: the limiter subtracts where the engine adds; the two disagree by one ulp.
-    Fix: admit when ``now >= last + interval`` (the engine's formula), or allow 1e-9."""
+    Bug (fixed in 2d7aa75): the limiter subtracts where the engine adds; the two
+    disagreed by one ulp.
+    Fix: the limiter allows 1e-9 s of rounding."""
     limiter = ArrivalLimiter(INTERVAL)
     first = 1021.7221092576252
     assert limiter.admit("127.0.0.1", first)
