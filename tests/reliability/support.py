@@ -19,7 +19,7 @@ import httpx
 from insta_nb.client import ApiClient
 from insta_nb.config import EngineSettings, ServiceSettings
 from insta_nb.credentials import Credentials, Secret
-from insta_nb.engine import Engine, EngineSnapshot, MemorySlots
+from insta_nb.engine import Engine, EngineSnapshot, MemorySlots, SlotStore
 from insta_nb.models import BundleSpec, ClusterSpec, ProviderSpec, RackAllocation
 from insta_nb.service import ClusterService
 from insta_nb.simulator import Faults, RequestRecord, Simulator, SimulatorSettings
@@ -102,6 +102,7 @@ def make_world(
     wrap: TransportWrapper | None = None,
     count_rejected: bool = False,
     limiter: bool = True,
+    slots: SlotStore | None = None,
 ) -> World:
     """A fresh world; ``wrap`` may put a transport of the test's in front of the simulator."""
     clock = FakeClock()
@@ -123,7 +124,7 @@ def make_world(
     engine = Engine(
         engine_settings or EngineSettings(interval=interval, shared_slots=False),
         clock=clock,
-        slots=MemorySlots(),
+        slots=slots or MemorySlots(),
         rng=random.Random(seed),
     )
     service = ClusterService(
