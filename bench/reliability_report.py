@@ -54,6 +54,7 @@ SECTIONS = [
             "test_lost_create",
             "test_storm_429",
             "test_drops_and_5xx",
+            "test_random_mix",
             "test_interruptions",
             "test_widget_lifecycle",
         ],
