@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "client": {"credentials", "wire_v1", "models", "errors", "config", "catalog"},
     "engine": {"engine", "errors", "clock", "config"},
     "service": {"service", "engine", "models", "errors", "config", "clock", "validation",
-                "client", "catalog"},
+                "client", "catalog", "wire_v1"},
     "frame": {"service", "models"},
     "cells": set(),
     "session": {"cells", "client", "config", "credentials", "engine", "models", "service",

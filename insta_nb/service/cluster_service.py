@@ -31,6 +31,7 @@ from insta_nb.models import (
 )
 from insta_nb.service.inventory import ClusterRow, Inventory
 from insta_nb.service.operations import Operation, OperationState
+from insta_nb.wire_v1 import check_path_id
 
 if TYPE_CHECKING:
     from insta_nb.client import ApiClient
@@ -166,6 +167,7 @@ class ClusterService:
         self, cluster_id: str, *, kind: JobKind = JobKind.READ, owner: str | None = None
     ) -> ClusterDetails:
         """One cluster's status with its data centres and nodes."""
+        check_path_id(cluster_id)  # refused before it takes a slot
         details = await self._run(
             lambda: self.client.get_cluster(cluster_id),
             kind,
@@ -180,6 +182,7 @@ class ClusterService:
     async def list_firewall_rules(
         self, cluster_id: str, *, kind: JobKind = JobKind.READ, owner: str | None = None
     ) -> list[FirewallRule]:
+        check_path_id(cluster_id)  # refused before it takes a slot
         rules = await self._run(
             lambda: self.client.list_firewall_rules(cluster_id),
             kind,
@@ -454,6 +457,7 @@ class ClusterService:
 
     async def delete_cluster(self, cluster_id: str, *, owner: str | None = None) -> None:
         """Delete exactly the cluster ``cluster_id``. Confirmation is the caller's job."""
+        check_path_id(cluster_id)  # refused before it takes a slot
         self._refuse_if_read_only("delete a cluster")
         row = self.inventory.get(cluster_id)
         op = self._start("delete", row.name if row else cluster_id, owner)
@@ -498,6 +502,7 @@ class ClusterService:
         self, cluster_id: str, rule: FirewallRuleSpec, *, owner: str | None = None
     ) -> None:
         """Allow ``rule`` on the cluster; an already existing rule counts as success."""
+        check_path_id(cluster_id)  # refused before it takes a slot
         self._refuse_if_read_only("change firewall rules")
         validation.check_firewall_rule(rule)
         op = self._start("add firewall rule", rule.network or rule.security_group_id or "", owner)
@@ -519,6 +524,7 @@ class ClusterService:
     async def delete_firewall_rule(
         self, cluster_id: str, rule: FirewallRuleSpec, *, owner: str | None = None
     ) -> None:
+        check_path_id(cluster_id)  # refused before it takes a slot
         self._refuse_if_read_only("change firewall rules")
         validation.check_firewall_rule(rule)
         op = self._start(
@@ -553,6 +559,7 @@ class ClusterService:
         return key_id
 
     async def delete_encryption_key(self, key_id: str, *, owner: str | None = None) -> None:
+        check_path_id(key_id, "keyId")  # refused before it takes a slot
         self._refuse_if_read_only("delete an encryption key")
         await self._run(
             lambda: self.client.delete_encryption_key(key_id),

@@ -465,12 +465,6 @@ async def _outcome(world: World, target: str) -> Any:
         return exc
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an id that wire_v1.check_path_id refuses is only checked inside the engine's "
-    "job: the refusal takes a machine slot (the next request waits an interval) and "
-    "counts as 'sent' in the engine's figures",
-)
 def test_an_invalid_id_is_refused_before_it_takes_a_slot() -> None:
     """Injected: ``delete_cluster('../x')``, an id the client refuses, then a list.
     Checked: the refusal names the field and sends nothing; it spends no slot (the list
