@@ -469,9 +469,9 @@ def test_an_invalid_id_is_refused_before_it_takes_a_slot() -> None:
     """Injected: ``delete_cluster('../x')``, an id the client refuses, then a list.
     Checked: the refusal names the field and sends nothing; it spends no slot (the list
     goes out at once) and the engine does not count it as sent.
-    Bug: the id is checked in the client, which runs inside the engine's job, after
-    the slot was taken.
-    Fix: check path ids in the service (``validation``) before queueing, as specs are."""
+    Bug (fixed in ecf4202): the id was checked in the client, which runs inside the
+    engine's job, after the slot was taken.
+    Fix: the service checks path ids before queueing, as it checks specs."""
     world = make_world()
 
     async def body() -> float:
