@@ -501,49 +501,57 @@ class ClusterService:
     async def add_firewall_rule(
         self, cluster_id: str, rule: FirewallRuleSpec, *, owner: str | None = None
     ) -> None:
-        """Allow ``rule`` on the cluster; an already existing rule counts as success."""
-        check_path_id(cluster_id)  # refused before it takes a slot
-        self._refuse_if_read_only("change firewall rules")
-        validation.check_firewall_rule(rule)
-        op = self._start("add firewall rule", rule.network or rule.security_group_id or "", owner)
-        op.cluster_id = cluster_id
-        try:
-            await self._run(
-                lambda: self.client.add_firewall_rule(cluster_id, rule),
-                JobKind.MUTATION,
-                f"POST …/{cluster_id}/firewallRules",
-                owner=owner,
-                idempotent=True,
-                conflict_after_retry_ok=True,
-            )
-        except errors.InstaError as exc:
-            self._finish(op, OperationState.FAILED, exc.message, exc)
-            raise
-        self._finish(op, OperationState.DONE, "rule added")
+        """Allow ``rule`` on the cluster; a retry that meets "already exists" succeeded."""
+        await self._change_firewall(
+            "add firewall rule",
+            "rule added",
+            cluster_id,
+            rule,
+            lambda: self.client.add_firewall_rule(cluster_id, rule),
+            f"POST …/{cluster_id}/firewallRules",
+            owner,
+            conflict_after_retry_ok=True,
+        )
 
     async def delete_firewall_rule(
         self, cluster_id: str, rule: FirewallRuleSpec, *, owner: str | None = None
     ) -> None:
+        """Remove ``rule``; a retry that meets "not found" succeeded."""
+        await self._change_firewall(
+            "remove firewall rule",
+            "rule removed",
+            cluster_id,
+            rule,
+            lambda: self.client.delete_firewall_rule(cluster_id, rule),
+            f"DELETE …/{cluster_id}/firewallRules",
+            owner,
+            not_found_after_retry_ok=True,
+        )
+
+    async def _change_firewall(
+        self,
+        action: str,
+        done: str,
+        cluster_id: str,
+        rule: FirewallRuleSpec,
+        call: Callable[[], Awaitable[None]],
+        label: str,
+        owner: str | None,
+        **retry_flags: bool,
+    ) -> None:
         check_path_id(cluster_id)  # refused before it takes a slot
         self._refuse_if_read_only("change firewall rules")
         validation.check_firewall_rule(rule)
-        op = self._start(
-            "remove firewall rule", rule.network or rule.security_group_id or "", owner
-        )
+        op = self._start(action, rule.network or rule.security_group_id or "", owner)
         op.cluster_id = cluster_id
         try:
             await self._run(
-                lambda: self.client.delete_firewall_rule(cluster_id, rule),
-                JobKind.MUTATION,
-                f"DELETE …/{cluster_id}/firewallRules",
-                owner=owner,
-                idempotent=True,
-                not_found_after_retry_ok=True,
+                call, JobKind.MUTATION, label, owner=owner, idempotent=True, **retry_flags
             )
         except errors.InstaError as exc:
             self._finish(op, OperationState.FAILED, exc.message, exc)
             raise
-        self._finish(op, OperationState.DONE, "rule removed")
+        self._finish(op, OperationState.DONE, done)
 
     async def add_encryption_key(self, alias: str, arn: str, *, owner: str | None = None) -> str:
         self._refuse_if_read_only("register an encryption key")
