@@ -24,6 +24,7 @@ from typing import Any, TypeGuard
 from insta_nb import catalog
 from insta_nb.errors import ValidationError
 from insta_nb.models import ClusterSpec, FirewallRuleSpec, LegacyClusterSpec
+from insta_nb.wire_v1 import SPEC_KEYS
 
 __all__ = [
     "UNCHECKED",
@@ -441,32 +442,16 @@ def validate_spec(
     return report.errors
 
 
-#: Body keys a :class:`ClusterSpec` sets through its own fields; ``extra`` may not override
-#: them, or validation, the duplicate-name check and reconciliation would look at one
-#: request while the API receives another.
-_MODELLED_KEYS = frozenset(
-    {
-        "clusterName",
-        "bundles",
-        "provider",
-        "slaTier",
-        "nodeSize",
-        "dataCentre",
-        "dataCentreCustomName",
-        "clusterNetwork",
-        "privateNetworkCluster",
-        "pciCompliantCluster",
-        "rackAllocation",
-        "firewallRules",
-    }
-)
+# ``extra`` may not override a key the spec maps (wire_v1.SPEC_KEYS), or validation, the
+# duplicate-name check and reconciliation would look at one request while the API
+# receives another.
 
 
 def _check_free_form(report: _Report, spec: ClusterSpec) -> None:
     """Fields no rule inspects must at least be sendable as JSON, and not shadow others."""
     extra = spec.extra if isinstance(spec.extra, Mapping) else {}
     for key in extra:
-        if key in _MODELLED_KEYS:
+        if key in SPEC_KEYS:
             report.add(f"extra.{key}", "Set this through the spec's own field, not extra.")
     values: list[tuple[str, object]] = [("extra", dict(extra))]
     for index, bundle in enumerate(spec.bundles if isinstance(spec.bundles, tuple | list) else ()):

@@ -538,7 +538,8 @@ def _nested_rule(index: int, body: Any) -> FirewallRuleSpec:
         ) from exc
 
 
-_SPEC_KEYS = frozenset(
+#: Body keys a :class:`ClusterSpec` maps through its own fields (everything else is ``extra``).
+SPEC_KEYS = frozenset(
     {
         "clusterName",
         "bundles",
@@ -626,5 +627,5 @@ def spec_from_json(body: Any) -> ClusterSpec:
         rack_allocation=_rack_allocation_from_json(spec.get("rackAllocation")),
         data_centre_custom_name=_text(spec.get("dataCentreCustomName")),
         firewall_rules=tuple(_nested_rule(i, r) for i, r in enumerate(rules)),
-        extra={k: copy.deepcopy(v) for k, v in spec.items() if k not in _SPEC_KEYS},
+        extra={k: copy.deepcopy(v) for k, v in spec.items() if k not in SPEC_KEYS},
     )

@@ -16,7 +16,7 @@ ALLOWED: dict[str, set[str]] = {
     **{name: set() for name in VOCABULARY},
     "credentials": {"errors", "config"},
     "wire_v1": {"models", "errors", "catalog"},
-    "validation": {"models", "errors", "catalog"},
+    "validation": {"models", "errors", "catalog", "wire_v1"},
     "client": {"credentials", "wire_v1", "models", "errors", "config", "catalog"},
     "engine": {"engine", "errors", "clock", "config"},
     "service": {"service", "engine", "models", "errors", "config", "clock", "validation",
