@@ -25,7 +25,7 @@ from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.banner import Banner
 from insta_nb.widgets.cluster_row import ClusterRowView, header_html
 from insta_nb.widgets.delete_confirm import DEFAULT_CONFIRM_TIMEOUT
-from insta_nb.widgets.snapshot import box_html, esc, table_html, text_table, toned
+from insta_nb.widgets.snapshot import SnapshotDisplay, box_html, esc, table_html, text_table, toned
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,7 +50,7 @@ _AGE_TICK = 60.0
 _ids = itertools.count(1)
 
 
-class ClusterTable(w.VBox):
+class ClusterTable(SnapshotDisplay, w.VBox):
     """Every cluster of the session's account, live.
 
     Args:
@@ -370,12 +370,6 @@ class ClusterTable(w.VBox):
 
     def _empty_text(self) -> str:
         return "No clusters in this account yet." if self._listed else "Not listed yet."
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        data: dict[str, Any] = dict(super()._repr_mimebundle_(**kwargs) or {})
-        data["text/plain"] = self.snapshot_text()
-        data["text/html"] = self.snapshot_html()
-        return data
 
     def __repr__(self) -> str:
         return f"<ClusterTable {len(self._views)} clusters, owner={self.owner}>"

@@ -42,7 +42,7 @@ from insta_nb.widgets._form_fields import (
 )
 from insta_nb.widgets._myaddress import my_address_guess
 from insta_nb.widgets._tree import close_tree
-from insta_nb.widgets.snapshot import TONES, box_html, esc, table_html, toned
+from insta_nb.widgets.snapshot import TONES, SnapshotDisplay, box_html, esc, table_html, toned
 
 if TYPE_CHECKING:
     from insta_nb.session import Session
@@ -52,7 +52,7 @@ __all__ = ["CreateForm", "slot_of"]
 _ids = itertools.count(1)
 
 
-class CreateForm(FormControls, w.VBox):
+class CreateForm(SnapshotDisplay, FormControls, w.VBox):
     """A form that creates one cluster through ``session.service.create_cluster``.
 
     Args:
@@ -589,12 +589,6 @@ class CreateForm(FormControls, w.VBox):
 
     def _title(self) -> str:
         return "Create a cluster" + (" (embedded simulator)" if self.session.is_simulated else "")
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        data: dict[str, Any] = dict(super()._repr_mimebundle_(**kwargs) or {})
-        data["text/plain"] = self.snapshot_text()
-        data["text/html"] = self.snapshot_html()
-        return data
 
     def __repr__(self) -> str:
         return f"<CreateForm owner={self.owner} problems={len(self.problems)}>"

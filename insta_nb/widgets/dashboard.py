@@ -16,7 +16,7 @@ from insta_nb.widgets.cluster_table import ClusterTable
 from insta_nb.widgets.create_form import CreateForm
 from insta_nb.widgets.delete_confirm import DEFAULT_CONFIRM_TIMEOUT
 from insta_nb.widgets.queue_view import QueueView
-from insta_nb.widgets.snapshot import TONES, esc
+from insta_nb.widgets.snapshot import TONES, SnapshotDisplay, esc
 
 if TYPE_CHECKING:
     from insta_nb.session import Session
@@ -26,7 +26,7 @@ __all__ = ["SIMULATOR_NOTICE", "Dashboard", "dashboard"]
 SIMULATOR_NOTICE = "Embedded simulator — nothing is provisioned for real"
 
 
-class Dashboard(w.VBox):
+class Dashboard(SnapshotDisplay, w.VBox):
     """Cluster table, create form and request queue over one session, in tabs.
 
     Args:
@@ -86,12 +86,6 @@ class Dashboard(w.VBox):
         head = self._notice_html() if self.session.is_simulated else ""
         body = head + self.table.snapshot_html() + self.form.snapshot_html()
         return body + self.queue.snapshot_html()
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        data: dict[str, Any] = dict(super()._repr_mimebundle_(**kwargs) or {})
-        data["text/plain"] = self.snapshot_text()
-        data["text/html"] = self.snapshot_html()
-        return data
 
     def __repr__(self) -> str:
         return f"<Dashboard {self.session!r}>"

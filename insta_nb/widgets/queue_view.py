@@ -20,7 +20,15 @@ from insta_nb.service import ServiceEvent
 from insta_nb.widgets._bridge import Bridge, TimerHandle
 from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.banner import Banner
-from insta_nb.widgets.snapshot import TONES, box_html, esc, table_html, text_table, toned
+from insta_nb.widgets.snapshot import (
+    TONES,
+    SnapshotDisplay,
+    box_html,
+    esc,
+    table_html,
+    text_table,
+    toned,
+)
 
 if TYPE_CHECKING:
     from insta_nb.session import Session
@@ -86,7 +94,7 @@ class _JobRow(w.HBox):
         return [self.position.value, kind, self.what.value, self.eta.value, self.owner.value]
 
 
-class QueueView(w.VBox):
+class QueueView(SnapshotDisplay, w.VBox):
     """The shared engine's queue, pacing and health, live.
 
     Args:
@@ -263,12 +271,6 @@ class QueueView(w.VBox):
 
     def _title(self) -> str:
         return "Request queue" + (" (embedded simulator)" if self.session.is_simulated else "")
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        data: dict[str, Any] = dict(super()._repr_mimebundle_(**kwargs) or {})
-        data["text/plain"] = self.snapshot_text()
-        data["text/html"] = self.snapshot_html()
-        return data
 
     def __repr__(self) -> str:
         queued = len(self.snapshot.queued) if self.snapshot else 0

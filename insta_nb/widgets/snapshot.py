@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from typing import Any
 
 from insta_nb.models import ClusterStatus
 
 __all__ = [
     "TONES",
+    "SnapshotDisplay",
     "age_text",
     "box_html",
     "esc",
@@ -150,3 +152,22 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in rows
     ]
     return "\n".join(lines)
+
+
+class SnapshotDisplay:
+    """Mixin for views: the widget's mimebundle plus ``text/plain`` and a static
+    ``text/html`` snapshot, so GitHub, nbviewer and a notebook reopened without a kernel
+    still show the view's state. Subclasses provide ``snapshot_text``/``snapshot_html``."""
+
+    def snapshot_text(self) -> str:
+        raise NotImplementedError
+
+    def snapshot_html(self) -> str:
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        widget_bundle = getattr(super(), "_repr_mimebundle_", None)
+        data: dict[str, Any] = dict((widget_bundle(**kwargs) if widget_bundle else None) or {})
+        data["text/plain"] = self.snapshot_text()
+        data["text/html"] = self.snapshot_html()
+        return data
