@@ -27,6 +27,9 @@ DEFAULT_INTERVAL = 2.5
 DEFAULT_REQUEST_TIMEOUT = 60.0
 #: The API promises no more than "a few minutes" of outage: retry reads that long.
 DEFAULT_RETRY_BUDGET = 300.0
+#: Largest response body read (32 MiB): a list of 500 clusters is ~100 KiB and a cluster's
+#: details a few KiB, so only a broken or hostile server comes near it (issue 10).
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 
 def default_state_dir() -> Path:
