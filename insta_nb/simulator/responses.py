@@ -7,8 +7,9 @@ from each offending field to its message.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeAlias
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -73,6 +74,66 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+#: A ``\uD800``-``\uDFFF`` escape: the only way a surrogate can enter decoded JSON text,
+#: since raw bytes that are not UTF-8 never parse. A cheap test that spares most bodies
+#: the walk below.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_NOT_UNICODE = "is not valid Unicode text (a lone surrogate cannot be encoded as UTF-8)"
+#: Enough fields to show a client its mistake; a body full of surrogates needs no more.
+_MAX_REPORTED = 20
+_MAX_FIELD = 120
+#: A path is a linked list (parent, segment), rendered only when a problem is reported:
+#: building every path as a string would cost depth × key length on hostile nesting.
+_Path: TypeAlias = tuple["_Path", str] | None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _render(path: _Path) -> str:
+    segments: list[str] = []
+    while path is not None:
+        path, segment = path
+        segments.append(segment)
+    text = "".join(reversed(segments)).removeprefix(".") or "body"
+    return text if len(text) <= _MAX_FIELD else text[: _MAX_FIELD - 1] + "…"
+
+
+def unencodable_fields(value: Any) -> Problems:
+    """Where a decoded JSON value holds text that cannot be encoded as UTF-8.
+
+    JSON lets a body escape a lone surrogate (``"\\ud800"``) and Python decodes it into
+    a ``str`` that no response can encode: echoed in a 400, or stored and read back
+    later, it would become a 500. Fields are named as the API spells them
+    (``provider.name``, ``firewallRules[0].network``); a bad key is reported on the
+    object that holds it, since the key itself cannot be shown. The walk is iterative,
+    so the deepest nesting the parser accepted cannot overflow the stack here.
+    """
+    problems = Problems()
+    stack: list[tuple[_Path, Any]] = [(None, value)]
+    while stack and len(problems.fields) < _MAX_REPORTED:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if not _encodable(item) and _render(path) not in problems:
+                problems.add(_render(path), _NOT_UNICODE)
+        elif isinstance(item, list):
+            stack.extend(((path, f"[{i}]"), sub) for i, sub in reversed(list(enumerate(item))))
+        elif isinstance(item, dict):
+            children: list[tuple[_Path, Any]] = []
+            for key, sub in item.items():
+                if _encodable(key):
+                    children.append(((path, f".{key}"), sub))
+                elif _render(path) not in problems:
+                    problems.add(_render(path), f"has a key that {_NOT_UNICODE}")
+            stack.extend(reversed(children))
+    return problems
+
+
 def _is_json(content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
     return media == JSON or (media.startswith("application/") and media.endswith("+json"))
@@ -87,8 +148,15 @@ async def read_json(request: Request) -> Any | Response:
     if not body.strip():
         return error(400, "A JSON request body is required.", {"body": "is required"})
     try:
-        return json.loads(body, parse_constant=_no_constants)
+        value = json.loads(body, parse_constant=_no_constants)
     except (ValueError, RecursionError):
         # ValueError covers bad JSON, bad UTF-8 and absurdly long numbers; RecursionError
         # absurdly deep nesting. None of them may become a 500.
         return error(400, "The request body is not valid JSON.", {"body": "is not valid JSON"})
+    # Refused here, before any handler sees the value, so that no route can echo it in
+    # an answer or store it where every later read would fail to encode it.
+    if _SURROGATE_ESCAPE.search(body):
+        problems = unencodable_fields(value)
+        if problems:
+            return invalid(problems)
+    return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -262,3 +263,164 @@ def test_fuzz_other_bodies(body: Any, endpoint: str) -> None:
         "dc": ("POST", f"{ROOT}/{cluster_id}/cluster-data-centres"),
     }[endpoint]
     never_a_server_error(harness, method, path, body)
+
+
+# --- text that cannot be encoded: a lone surrogate, sent as a JSON escape -----------------
+
+SURROGATE = "\ud800"
+
+
+def raw_json(body: Any) -> bytes:
+    """``body`` as JSON bytes with ``\\ud800`` escapes, as a hostile client sends them."""
+    return json.dumps(body, ensure_ascii=True).encode("ascii")
+
+
+def send_raw(api: Harness, method: str, path: str, body: Any) -> httpx.Response:
+    return api.call(
+        method, path, content=raw_json(body), headers={"content-type": "application/json"}
+    )
+
+
+def reads_still_work(api: Harness, cluster_id: str) -> None:
+    """Every read answers as usual: nothing stored can fail to encode later."""
+    for path in (
+        ROOT,
+        f"{ROOT}/{cluster_id}",
+        f"{ROOT}/{cluster_id}/terraform-description",
+        f"{ROOT}/{cluster_id}/firewallRules",
+        f"{ROOT}/encryption-keys",
+    ):
+        response = api.get(path)
+        assert response.status_code in (200, 202), (path, response.text)
+        response.json()
+
+
+LEGACY = {
+    "clusterName": "legacy",
+    "provider": "AWS_VPC",
+    "version": "apache-cassandra-3.11.4",
+    "size": "t2.small",
+    "region": {"dataCentre": "US_WEST_2", "defaultNetwork": "", "firewallRules": []},
+}
+KEY = {"alias": "k", "arn": "arn:aws:kms:us-east-1:123456789012:key/abc-1"}
+RULE = {"network": "203.0.113.7/32", "rules": [{"type": "CASSANDRA"}]}
+
+
+def _with(body: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A deep copy of ``body`` with ``path`` (``a.b[0].c``) set to ``value``."""
+    out: dict[str, Any] = json.loads(json.dumps(body))
+    keys: list[Any] = [int(k) if k.isdigit() else k for k in re.findall(r"[^.\[\]]+", path)]
+    target: Any = out
+    for key in keys[:-1]:
+        target = target[key]
+    target[keys[-1]] = value
+    return out
+
+
+CREATE_WITH_RULES = create_body(
+    firewallRules=[RULE], bundles=[{"bundle": "APACHE_CASSANDRA", "version": "3.11.4"}]
+)
+UNENCODABLE = [
+    ("create", "dataCentre"),
+    ("create", "nodeSize"),
+    ("create", "bundles[0].bundle"),
+    ("create", "bundles[0].version"),
+    ("create", "provider.name"),
+    ("create", "provider.accountName"),
+    ("create", "slaTier"),
+    ("create", "clusterName"),
+    ("create", "clusterNetwork"),
+    ("create", "firewallRules[0].network"),
+    ("create", "firewallRules[0].rules[0].type"),
+    ("legacy", "clusterName"),
+    ("legacy", "provider"),
+    ("legacy", "version"),
+    ("legacy", "size"),
+    ("legacy", "region.dataCentre"),
+    ("legacy", "region.defaultNetwork"),
+    ("rule", "network"),
+    ("rule", "rules[0].type"),
+    ("rule-put", "network"),
+    ("rule-delete", "network"),
+    ("key", "alias"),
+    ("key", "arn"),
+    ("key", "providerAccount"),
+    ("update", "description"),
+    ("add-dc", "dataCentre"),
+    ("add-dc", "name"),
+]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "field"), UNENCODABLE, ids=[f"{e}:{f}" for e, f in UNENCODABLE]
+)
+def test_unencodable_text_is_a_400_naming_the_field(
+    api: Harness, endpoint: str, field: str
+) -> None:
+    cluster_id = api.create()
+    api.advance(420)  # running, so that add-DC reaches its body
+    method, path, base = {
+        "create": ("POST", f"{ROOT}/extended/", CREATE_WITH_RULES),
+        "legacy": ("POST", f"{ROOT}/", LEGACY),
+        "rule": ("POST", f"{ROOT}/{cluster_id}/firewallRules/", RULE),
+        "rule-put": ("PUT", f"{ROOT}/{cluster_id}/firewallRules/", RULE),
+        "rule-delete": ("DELETE", f"{ROOT}/{cluster_id}/firewallRules/", RULE),
+        "key": ("POST", f"{ROOT}/encryption-keys", KEY),
+        "update": ("PUT", f"{ROOT}/{cluster_id}", {"description": "d"}),
+        "add-dc": (
+            "POST",
+            f"{ROOT}/{cluster_id}/cluster-data-centres",
+            {"dataCentre": "US_EAST_1", "network": "10.1.0.0/16", "name": "east"},
+        ),
+    }[endpoint]
+    # Text around the surrogate as well: the value must be refused, not trimmed.
+    response = send_raw(api, method, path, _with(base, field, f"ok{SURROGATE}ok"))
+    body = assert_client_error(response)
+    assert response.status_code == 400
+    assert list(body["errors"]) == [field]
+    assert "Unicode" in body["errors"][field]
+    assert body["message"] == f"Validation failed: {field}."
+    reads_still_work(api, cluster_id)
+
+
+def test_unencodable_keys_are_named_by_their_object(api: Harness) -> None:
+    body = create_body(provider={"name": "AWS_VPC", "tags": {SURROGATE: "v"}})
+    body[SURROGATE + "x"] = 1
+    response = send_raw(api, "POST", f"{ROOT}/extended/", body)
+    assert response.status_code == 400
+    assert set(assert_client_error(response)["errors"]) == {"body", "provider.tags"}
+
+
+def test_an_unencodable_key_account_is_not_stored(api: Harness) -> None:
+    """The reported bug: a key registered with such a ``providerAccount`` turned every
+    later listing, cluster read and Terraform read into a 500 for good."""
+    response = send_raw(
+        api, "POST", f"{ROOT}/encryption-keys", dict(KEY, providerAccount=SURROGATE)
+    )
+    assert response.status_code == 400
+    assert api.get(f"{ROOT}/encryption-keys").json() == []
+    key_id = api.post(f"{ROOT}/encryption-keys", json=KEY).json()["id"]
+    provider = {"name": "AWS_VPC", "diskEncryptionKey": key_id}
+    cluster_id = api.create(provider=provider)
+    reads_still_work(api, cluster_id)
+
+
+def test_escaped_surrogate_pairs_are_ordinary_text(api: Harness) -> None:
+    response = send_raw(api, "PUT", f"{ROOT}/{api.create()}", {"description": "🔑 \U0001f600"})
+    assert response.status_code == 200, response.text
+    assert b"\\ud83d" in raw_json({"description": "🔑"})  # sent as an escaped pair
+
+
+def test_the_surrogate_check_is_cheap_on_hostile_shapes(api: Harness) -> None:
+    """Deep nesting under long keys, and thousands of bad strings: paths are rendered
+    only for what is reported, and the report is bounded."""
+    depth, key = 800, "k" * 1_000
+    bad = "[" + ",".join(['"\\ud800"'] * 5_000) + "]"
+    content = (f'{{"{key}":' * depth + bad + "}" * depth).encode()
+    response = api.post(
+        f"{ROOT}/encryption-keys", content=content, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    errors = assert_client_error(response)["errors"]
+    assert 1 <= len(errors) <= 20
+    assert all(len(field) <= 120 for field in errors)
