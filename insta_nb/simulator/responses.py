@@ -74,10 +74,9 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-#: A ``\uD800``-``\uDFFF`` escape: the only way a surrogate can enter decoded JSON text,
-#: since raw bytes that are not UTF-8 never parse. A cheap test that spares most bodies
-#: the walk below.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+#: A ``\uD800``-``\uDFFF`` escape: in text decoded strictly, the only way a lone
+#: surrogate can reach the parsed value. A cheap test that spares most bodies the walk.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _NOT_UNICODE = "is not valid Unicode text (a lone surrogate cannot be encoded as UTF-8)"
 #: Enough fields to show a client its mistake; a body full of surrogates needs no more.
 _MAX_REPORTED = 20
@@ -148,14 +147,21 @@ async def read_json(request: Request) -> Any | Response:
     if not body.strip():
         return error(400, "A JSON request body is required.", {"body": "is required"})
     try:
-        value = json.loads(body, parse_constant=_no_constants)
+        # Python's own bytes path decodes with "surrogatepass", so UTF-8-encoded (CESU)
+        # surrogates pass too; decoding strictly first tells such bodies apart.
+        encoding = json.detect_encoding(body)
+        try:
+            text, suspect = body.decode(encoding), False
+        except UnicodeDecodeError:
+            text, suspect = body.decode(encoding, "surrogatepass"), True
+        value = json.loads(text, parse_constant=_no_constants)
     except (ValueError, RecursionError):
         # ValueError covers bad JSON, bad UTF-8 and absurdly long numbers; RecursionError
         # absurdly deep nesting. None of them may become a 500.
         return error(400, "The request body is not valid JSON.", {"body": "is not valid JSON"})
     # Refused here, before any handler sees the value, so that no route can echo it in
     # an answer or store it where every later read would fail to encode it.
-    if _SURROGATE_ESCAPE.search(body):
+    if suspect or _SURROGATE_ESCAPE.search(text):
         problems = unencodable_fields(value)
         if problems:
             return invalid(problems)

@@ -405,6 +405,28 @@ def test_an_unencodable_key_account_is_not_stored(api: Harness) -> None:
     reads_still_work(api, cluster_id)
 
 
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.encode("utf-8", "surrogatepass"),  # CESU bytes: not UTF-8 at all
+        lambda text: text.encode("utf-16-le", "surrogatepass"),  # JSON may come as UTF-16
+        lambda text: text.replace("\ud800", "\\ud800").encode("utf-16-le"),  # an escape, in UTF-16
+    ],
+    ids=["cesu", "utf-16", "utf-16-escape"],
+)
+def test_surrogates_in_raw_bytes_are_named_too(api: Harness, encode: Any) -> None:
+    # Python's json decodes bytes with "surrogatepass": these reach the value as well.
+    text = json.dumps(dict(KEY, providerAccount=SURROGATE), ensure_ascii=False)
+    response = api.post(
+        f"{ROOT}/encryption-keys",
+        content=encode(text),
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400, response.text
+    assert list(assert_client_error(response)["errors"]) == ["providerAccount"]
+    assert api.get(f"{ROOT}/encryption-keys").json() == []
+
+
 def test_escaped_surrogate_pairs_are_ordinary_text(api: Harness) -> None:
     response = send_raw(api, "PUT", f"{ROOT}/{api.create()}", {"description": "🔑 \U0001f600"})
     assert response.status_code == 200, response.text
