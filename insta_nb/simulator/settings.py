@@ -53,8 +53,8 @@ class SimulatorSettings:
     #: Rate limit: one request per ``interval`` seconds per client IP, by arrival time.
     #: ``None`` or 0 turns the limiter off.
     interval: float | None = 2.5
-    #: Seconds to send in ``Retry-After`` with a 429; ``None`` sends no header (the real
-    #: API is not known to send one).
+    #: Seconds to send in ``Retry-After`` with a 429 (finite, >= 0); ``None`` sends no
+    #: header (the real API is not known to send one).
     retry_after: float | None = None
     #: Whether a rejected request also restarts its IP's window (a stricter limiter).
     count_rejected: bool = False
@@ -86,8 +86,13 @@ class SimulatorSettings:
             raise ValueError(f"speed must be a positive number, not {self.speed!r}")
         if self.interval is not None and not (math.isfinite(self.interval) and self.interval >= 0):
             raise ValueError(f"interval must be None or >= 0, not {self.interval!r}")
-        if self.retry_after is not None and not self.retry_after >= 0:
-            raise ValueError(f"retry_after must be None or >= 0, not {self.retry_after!r}")
+        # Finite too: Retry-After is a whole number of seconds, and ceil(inf) raises.
+        if self.retry_after is not None and not (
+            math.isfinite(self.retry_after) and self.retry_after >= 0
+        ):
+            raise ValueError(
+                f"retry_after must be None or a finite number >= 0, not {self.retry_after!r}"
+            )
         durations = (
             self.genesis_seconds,
             self.provisioning_seconds,

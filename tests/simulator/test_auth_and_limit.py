@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from typing import TYPE_CHECKING
 
 import httpx
@@ -129,6 +130,42 @@ def test_retry_after_only_when_configured(make_api: MakeApi) -> None:
     api = make_api(interval=2.5, retry_after=2.1)
     api.get(ROOT)
     assert api.get(ROOT).headers["retry-after"] == "3"
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan, -1.0, -0.5])
+def test_settings_refuse_a_retry_after_that_is_not_a_finite_delay(value: float) -> None:
+    # inf used to pass, and math.ceil(inf) then turned every 429 into a plain-text 500.
+    with pytest.raises(ValueError, match="retry_after must be None or a finite number >= 0"):
+        SimulatorSettings(retry_after=value)
+
+
+def test_retry_after_zero_and_large_are_fine(make_api: MakeApi) -> None:
+    api = make_api(interval=2.5, retry_after=1e300)
+    api.get(ROOT)
+    assert api.get(ROOT).headers["retry-after"] == str(math.ceil(1e300))
+    assert SimulatorSettings(retry_after=0).retry_after == 0
+
+
+@pytest.mark.parametrize("text", ["inf", "Infinity", "1e400", "nan", "-1"])
+def test_cli_refuses_a_retry_after_that_is_not_a_finite_delay(
+    text: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from insta_nb import cli
+    from insta_nb.simulator import server
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the simulator must not start")
+
+    monkeypatch.setattr(server, "bind", never)
+    monkeypatch.setattr(server, "run_foreground", never)
+    try:
+        status = cli.main(["simulator", "--port", "0", "--retry-after", text])
+    except SystemExit as exc:  # argparse's own usage error
+        status = exc.code
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "retry" in err.lower()
+    assert "Traceback" not in err
 
 
 def test_every_request_counts_even_bad_ones(make_api: MakeApi) -> None:
