@@ -40,8 +40,10 @@ PROVIDERS: tuple[str, ...] = ("AWS_VPC", "AZURE_AZ", "GCP")
 SLA_TIERS: tuple[str, ...] = ("NON_PRODUCTION", "PRODUCTION")
 
 #: Letters, digits, ``_`` and ``-`` (the real API accepted "cassandra-spark-zeppelin"
-#: from the Terraform provider's fixture), starting with a letter or digit.
-CLUSTER_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+#: from the Terraform provider's fixture), starting with a letter or digit. Anchored
+#: with ``\A``/``\Z``, never ``$``, which also matches before a final newline: the
+#: pattern is the whole rule whether a caller uses ``match`` or ``fullmatch``.
+CLUSTER_NAME_PATTERN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 CLUSTER_NAME_MAX = 32
 
 DEFAULT_CLUSTER_NETWORK = "10.224.0.0/12"

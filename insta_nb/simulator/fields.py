@@ -31,7 +31,7 @@ def check_cluster_name(value: object, problems: Problems, field: str = "clusterN
         return ""
     if len(value) > catalog.CLUSTER_NAME_MAX:
         problems.add(field, f"must be at most {catalog.CLUSTER_NAME_MAX} characters")
-    if not catalog.CLUSTER_NAME_PATTERN.match(value):
+    if catalog.CLUSTER_NAME_PATTERN.fullmatch(value) is None:
         problems.add(
             field, "may only contain letters, digits, '_' and '-', starting with a letter or digit"
         )

@@ -15,7 +15,8 @@ __all__ = [
     "node_private_address",
 ]
 
-SECURITY_GROUP_PATTERN = re.compile(r"^sg-([0-9a-fA-F]{8}|[0-9a-fA-F]{17})$")
+#: ``\A``/``\Z``, not ``^``/``$``: ``$`` also matches before a final newline.
+SECURITY_GROUP_PATTERN = re.compile(r"\Asg-([0-9a-fA-F]{8}|[0-9a-fA-F]{17})\Z")
 
 #: RFC 1918 space: the only place a cluster network may live.
 _PRIVATE = (

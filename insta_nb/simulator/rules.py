@@ -45,9 +45,11 @@ RULE_TYPES: frozenset[str] = frozenset(catalog.RULE_TYPES) | frozenset(
     }
 )
 
-_ALIAS = re.compile(r"^[a-zA-Z0-9_-][a-zA-Z0-9 _-]*$")
+# ``\A``/``\Z``, not ``^``/``$``: ``$`` also matches before a final newline. ASCII
+# digits only, as ``\d`` takes any script's digits.
+_ALIAS = re.compile(r"\A[a-zA-Z0-9_-][a-zA-Z0-9 _-]*\Z")
 _ALIAS_MAX = 30
-_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
+_ARN = re.compile(r"\Aarn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+\Z")
 
 
 def _rule_types(value: object, required: bool, problems: Problems) -> tuple[str, ...]:
@@ -86,7 +88,7 @@ def check_firewall_rule(body: object, *, rules_required: bool = True) -> Firewal
         error = firewall_network_error(network)
         if error:
             problems.add("network", error)
-    elif not isinstance(group, str) or not SECURITY_GROUP_PATTERN.match(group):
+    elif not isinstance(group, str) or not SECURITY_GROUP_PATTERN.fullmatch(group):
         problems.add("securityGroupId", f"{show(group)} is not a security group id (sg-…)")
     types = _rule_types(body.get("rules"), rules_required, problems)
     if problems:
@@ -131,9 +133,13 @@ def check_key(body: object) -> KeyPlan | Problems:
         return problems
     alias, arn = body.get("alias"), body.get("arn")
     account = body.get("providerAccount", None)
-    if not isinstance(alias, str) or not 1 <= len(alias) <= _ALIAS_MAX or not _ALIAS.match(alias):
+    if (
+        not isinstance(alias, str)
+        or not 1 <= len(alias) <= _ALIAS_MAX
+        or not _ALIAS.fullmatch(alias)
+    ):
         problems.add("alias", f"must be 1–{_ALIAS_MAX} letters, digits, spaces, '_' or '-'")
-    if not isinstance(arn, str) or not _ARN.match(arn):
+    if not isinstance(arn, str) or not _ARN.fullmatch(arn):
         problems.add("arn", "must be an AWS KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)")
     if account is not None and (not isinstance(account, str) or not account):
         problems.add("providerAccount", "must be a non-empty string")

@@ -65,6 +65,11 @@ def test_duplicate_rule_is_409(api: Harness) -> None:
         ({"network": "1.2.3.4", "rules": [{"type": "CASSANDRA"}]}, {"network"}),
         ({"network": "999.2.3.4/32", "rules": [{"type": "CASSANDRA"}]}, {"network"}),
         ({"securityGroupId": "sg-xyz", "rules": [{"type": "CASSANDRA"}]}, {"securityGroupId"}),
+        # ``$`` matched before a final newline: these were accepted.
+        (
+            {"securityGroupId": "sg-0123abcd\n", "rules": [{"type": "CASSANDRA"}]},
+            {"securityGroupId"},
+        ),
         ({"network": "1.2.3.4/32", "rules": []}, {"rules"}),
         ({"network": "1.2.3.4/32"}, {"rules"}),
         ({"network": "1.2.3.4/32", "rules": [{"type": "TELNET"}]}, {"rules"}),
@@ -157,6 +162,10 @@ def test_encryption_keys_lifecycle(api: Harness) -> None:
         ({"alias": " leading", "arn": KEY["arn"]}, {"alias"}),
         ({"alias": "ok", "arn": "arn:aws:s3:::bucket"}, {"arn"}),
         ({**KEY, "providerAccount": 7}, {"providerAccount"}),
+        # ``$`` matched before a final newline, ``\d`` any script's digits: all accepted.
+        ({**KEY, "alias": "virginia\n"}, {"alias"}),
+        ({**KEY, "arn": KEY["arn"] + "\n"}, {"arn"}),
+        ({**KEY, "arn": "arn:aws:kms:us-east-1:١٢٣٤٥٦٧٨٩٠١٢:key/1"}, {"arn"}),
     ],
 )
 def test_bad_key_is_400(api: Harness, body: dict[str, Any], fields: set[str]) -> None:

@@ -31,6 +31,7 @@ def errors(api: Harness, body: Any) -> dict[str, str]:
     ("overrides", "field"),
     [
         ({"clusterName": "invalid!!!"}, "clusterName"),
+        ({"clusterName": "demo\n"}, "clusterName"),  # the catalogue's ``$`` let it through
         ({"clusterName": "x" * 33}, "clusterName"),
         ({"clusterName": ""}, "clusterName"),
         ({"clusterName": 12}, "clusterName"),
