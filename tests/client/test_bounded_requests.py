@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import tracemalloc
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 import httpx
@@ -31,7 +31,7 @@ LIST = "/provisioning/v1"
 MiB = 1024 * 1024
 CHUNK = 64 * 1024
 
-AsyncHandler = Callable[[httpx.Request], Awaitable[httpx.Response]]
+AsyncHandler = Callable[[httpx.Request], Coroutine[None, None, httpx.Response]]
 
 
 def channel(

@@ -217,7 +217,7 @@ def test_the_next_request_is_not_held_behind_a_trickle(servers: dict[Mode, SlowS
 
 
 def test_a_trickle_does_not_slow_a_concurrent_channel(servers: dict[Mode, SlowServer]) -> None:
-    async def both() -> list[tuple[float, BaseException | None]]:
+    async def both() -> tuple[tuple[float, BaseException | None], ...]:
         return await asyncio.gather(
             timed_call(servers["headers"].port), timed_call(servers["healthy"].port)
         )
