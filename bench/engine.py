@@ -43,7 +43,7 @@ from typing import Any
 
 import httpx
 
-from insta_nb.client import ApiClient
+from insta_nb.backends.v1 import ApiClient
 from insta_nb.config import EngineSettings
 from insta_nb.credentials import Credentials
 from insta_nb.engine import Engine, EngineRunner, JobKind, Request

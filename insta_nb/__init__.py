@@ -1,16 +1,23 @@
 """insta_nb: provision, watch and tear down Instaclustr clusters from Jupyter notebooks.
 
-Layers, from the bottom: ``models``/``errors``/``config``/``catalog`` (vocabulary),
-``client`` (HTTP), ``engine`` (pacing, retries, the shared loop thread), ``service``
-(inventory, watching, create reconciliation), ``frame`` (DataFrame view) and
+Layers, from the bottom: ``models``/``errors``/``config``/``catalog``/``clock``
+(vocabulary), ``engine`` (pacing, retries, the create journal, the shared loop thread),
+``backend`` (the seam: a protocol in the toolkit's models) with one package per API
+under ``backends`` (``v1``: paths, wire format, validation), ``service`` (inventory,
+watching, creates), ``session`` (the front door), ``frame`` (DataFrame view) and
 ``widgets`` (ipywidgets). ``simulator`` is an independent implementation of the API.
+
+``import insta_nb`` loads neither ipywidgets nor pandas: they load on first use of a
+widget or a DataFrame.
 """
 
 from __future__ import annotations
 
 from importlib import metadata as _metadata
+import typing as _typing
 
-from insta_nb.client import ApiClient
+from insta_nb.backend import Backend
+from insta_nb.backends.v1 import ApiClient
 from insta_nb.clock import Clock, SystemClock
 from insta_nb.config import EngineSettings, ServiceSettings
 from insta_nb.credentials import Credentials, Secret
@@ -55,9 +62,29 @@ from insta_nb.models import (
     RackAllocation,
     RuleStatus,
 )
-from insta_nb.service import ClusterRow, Operation, OperationState
-from insta_nb.session import Session, SyncSession, connect
-from insta_nb.widgets import dashboard
+from insta_nb.session import (
+    ClusterRow,
+    Operation,
+    OperationState,
+    Session,
+    SyncSession,
+    Watch,
+    connect,
+)
+
+if _typing.TYPE_CHECKING:
+    from insta_nb.widgets import Dashboard
+
+
+def dashboard(session: Session | None = None, **options: _typing.Any) -> Dashboard:
+    """The create form, the live cluster table and the request queue, together.
+
+    Loads ipywidgets on first use; see :func:`insta_nb.widgets.dashboard` for options.
+    """
+    from insta_nb.widgets import dashboard as make_dashboard
+
+    return make_dashboard(session, **options)
+
 
 try:
     __version__ = _metadata.version("insta_nb")
@@ -68,6 +95,7 @@ __all__ = [
     "APIError",
     "ApiClient",
     "AuthenticationError",
+    "Backend",
     "BadRequestError",
     "BundleSpec",
     "Clock",
@@ -115,6 +143,7 @@ __all__ = [
     "UnexpectedResponseError",
     "UsageError",
     "ValidationError",
+    "Watch",
     "__version__",
     "connect",
     "dashboard",

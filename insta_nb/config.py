@@ -119,8 +119,9 @@ class ServiceSettings:
     reconcile_window: float = 180.0
     #: Period of the reconciling list calls.
     reconcile_every: float = 5.0
-    #: An inventory older than this is refreshed before a create checks for a duplicate name.
-    fresh_for: float = 30.0
+    #: A create of a name that any process of this machine created this recently is
+    #: refused even if the API's list does not show the cluster yet.
+    created_recently: float = 300.0
 
     def scaled(self, factor: float) -> ServiceSettings:
         return ServiceSettings(
@@ -129,5 +130,5 @@ class ServiceSettings:
             fast_after_mutation=self.fast_after_mutation * factor,
             reconcile_window=self.reconcile_window * factor,
             reconcile_every=self.reconcile_every * factor,
-            fresh_for=self.fresh_for * factor,
+            created_recently=self.created_recently * factor,
         )

@@ -2,8 +2,14 @@
 
 A session is the user's handle on one account (or on the embedded simulator). Its
 methods are coroutines usable with top-level ``await`` in a cell or from any event
-loop; ``session.sync`` offers the same calls blocking. Either way the work runs on
-the process's one engine thread, paced together with every other cell and widget.
+loop; ``session.sync`` offers the same calls blocking, each declared once (the blocking
+twin is derived from the coroutine, fully typed). Either way the work runs on the
+process's one engine thread, paced together with every other cell, widget and process
+that talks to the same API host.
+
+Each session keeps its own settings (pace, timeouts, retry budget): a later
+``connect()`` never changes an earlier session. Views (widgets) use only what this
+module exports: the session's methods, its observable state and the types below.
 
     >>> import insta_nb
     >>> session = insta_nb.connect()            # no credentials: embedded simulator
@@ -12,20 +18,33 @@ the process's one engine thread, paced together with every other cell and widget
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
+import contextvars
+import functools
 import ipaddress
 import logging
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Iterator, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 from urllib.parse import urlsplit
 
 from insta_nb import errors
+from insta_nb.backend import Backend
+from insta_nb.backends import open_backend
 from insta_nb.cells import CellOwners
-from insta_nb.client import ApiClient
 from insta_nb.config import DEFAULT_INTERVAL, EngineSettings, ServiceSettings
 from insta_nb.credentials import Credentials
-from insta_nb.engine import EngineRunner, EngineSnapshot, shared_runner
+from insta_nb.engine import (
+    BreakerState,
+    Engine,
+    EngineRunner,
+    EngineSnapshot,
+    JobInfo,
+    JobKind,
+    shared_runner,
+)
 from insta_nb.models import (
     ClusterDetails,
     ClusterSpec,
@@ -36,17 +55,43 @@ from insta_nb.models import (
     FirewallRuleSpec,
     LegacyClusterSpec,
 )
-from insta_nb.service import ClusterRow, ClusterService
+from insta_nb.service import (
+    ClusterRow,
+    ClusterService,
+    Operation,
+    OperationState,
+    ServiceEvent,
+    Watch,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from insta_nb.simulator import Simulator
 
-__all__ = ["Session", "connect"]
+__all__ = [
+    "BreakerState",
+    "ClusterRow",
+    "EngineSnapshot",
+    "JobInfo",
+    "JobKind",
+    "Operation",
+    "OperationState",
+    "ServiceEvent",
+    "Session",
+    "SyncSession",
+    "Watch",
+    "connect",
+]
 
 log = logging.getLogger("insta_nb")
 T = TypeVar("T")
+#: The view a call is made for (see Session.owned_by); a context variable, so that it
+#: belongs to one task on the engine loop and never leaks into another.
+_view_owner: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "insta_nb_view_owner", default=None
+)
+P = ParamSpec("P")
 
 
 class Session:
@@ -54,17 +99,26 @@ class Session:
 
     def __init__(
         self,
-        client: ApiClient,
+        backend: Backend,
         runner: EngineRunner,
         service_settings: ServiceSettings | None = None,
         *,
+        engine: Engine | None = None,
+        pace: EngineSettings | None = None,
         simulator: Simulator | None = None,
     ) -> None:
-        self.client = client
+        self.backend = backend
         self.runner = runner
         self.simulator = simulator
+        self._engine = engine or runner.engine
+        #: This session's own pacing, timeouts and retry budget.
+        self.settings = pace or self._engine.settings
         self.service = ClusterService(
-            client, runner.engine, service_settings, clock=runner.engine.clock
+            backend,
+            self._engine,
+            service_settings,
+            pace=self.settings,
+            clock=self._engine.clock,
         )
         self._cells = CellOwners(on_rerun=runner.cancel_owner)
         self.sync = SyncSession(self)
@@ -78,20 +132,37 @@ class Session:
         No real Instaclustr API lives on this machine's loopback interface, so a
         loopback URL is a simulator too (``scripts/lab`` serves one there).
         """
-        return self.simulator is not None or _is_loopback(self.client.api_url)
+        return self.simulator is not None or _is_loopback(self.backend.api_url)
 
     @property
     def read_only(self) -> bool:
-        return self.client.read_only
+        return self.backend.read_only
+
+    @property
+    def api(self) -> str:
+        """Which API the session speaks (``"v1"``)."""
+        return self.backend.api
 
     def __repr__(self) -> str:
-        target = "embedded simulator" if self.simulator else self.client.api_url
+        target = "embedded simulator" if self.simulator else self.backend.api_url
         mode = ", read-only" if self.read_only else ""
-        return f"<insta_nb.Session {self.client.username}@{target}{mode}>"
+        return f"<insta_nb.Session {self.backend.username}@{target} ({self.api}){mode}>"
 
     def owner(self) -> str | None:
-        """The cell currently running (jobs it queues are cancelled if it re-runs)."""
-        return self._cells.current
+        """Who is asking: a view inside :meth:`owned_by`, else the cell running now.
+
+        Jobs are cancelled with their owner: a re-run cell, a closed widget.
+        """
+        return _view_owner.get() or self._cells.current
+
+    @contextlib.contextmanager
+    def owned_by(self, owner: str) -> Iterator[None]:
+        """Calls made inside belong to ``owner`` (a widget), in this task only."""
+        token = _view_owner.set(owner)
+        try:
+            yield
+        finally:
+            _view_owner.reset(token)
 
     async def _on_engine(self, fn: Callable[[], Awaitable[T]]) -> T:
         return await self.runner.on_loop(fn)
@@ -108,17 +179,28 @@ class Session:
         owner = self.owner()
         return await self._on_engine(lambda: self.service.get_cluster(cluster_id, owner=owner))
 
-    async def create_cluster(self, spec: ClusterSpec, *, force: bool = False) -> str:
-        """Create a cluster (extended format) and return its id. Never creates it twice."""
+    async def create_cluster(
+        self, spec: ClusterSpec, *, force: bool = False, adopt: bool = False
+    ) -> str:
+        """Create a cluster (extended format) and return its id. Never creates it twice.
+
+        A name that exists, or that any process on this machine is creating or has just
+        created, is refused before anything is sent; ``adopt=True`` returns that
+        cluster's id instead, ``force=True`` creates another cluster of the same name.
+        """
         owner = self.owner()
         return await self._on_engine(
-            lambda: self.service.create_cluster(spec, force=force, owner=owner)
+            lambda: self.service.create_cluster(spec, force=force, adopt=adopt, owner=owner)
         )
 
-    async def create_cluster_legacy(self, spec: LegacyClusterSpec) -> str:
+    async def create_cluster_legacy(
+        self, spec: LegacyClusterSpec, *, force: bool = False, adopt: bool = False
+    ) -> str:
         """Create a cluster with the legacy request format and return its id."""
         owner = self.owner()
-        return await self._on_engine(lambda: self.service.create_cluster_legacy(spec, owner=owner))
+        return await self._on_engine(
+            lambda: self.service.create_cluster_legacy(spec, force=force, adopt=adopt, owner=owner)
+        )
 
     async def delete_cluster(self, cluster_id: str) -> None:
         """Delete exactly ``cluster_id``. Widgets ask for confirmation; code is explicit."""
@@ -126,32 +208,38 @@ class Session:
         await self._on_engine(lambda: self.service.delete_cluster(cluster_id, owner=owner))
 
     async def list_firewall_rules(self, cluster_id: str) -> list[FirewallRule]:
+        """The cluster's firewall rules, each with its status."""
         owner = self.owner()
         return await self._on_engine(
             lambda: self.service.list_firewall_rules(cluster_id, owner=owner)
         )
 
     async def add_firewall_rule(self, cluster_id: str, rule: FirewallRuleSpec) -> None:
+        """Allow ``rule`` on the cluster."""
         owner = self.owner()
         await self._on_engine(lambda: self.service.add_firewall_rule(cluster_id, rule, owner=owner))
 
     async def delete_firewall_rule(self, cluster_id: str, rule: FirewallRuleSpec) -> None:
+        """Remove ``rule`` from the cluster."""
         owner = self.owner()
         await self._on_engine(
             lambda: self.service.delete_firewall_rule(cluster_id, rule, owner=owner)
         )
 
     async def list_encryption_keys(self) -> list[EncryptionKey]:
+        """The encryption keys registered with the account."""
         owner = self.owner()
         return await self._on_engine(lambda: self.service.list_encryption_keys(owner=owner))
 
     async def add_encryption_key(self, alias: str, arn: str) -> str:
+        """Register an AWS KMS key; returns its id."""
         owner = self.owner()
         return await self._on_engine(
             lambda: self.service.add_encryption_key(alias, arn, owner=owner)
         )
 
     async def delete_encryption_key(self, key_id: str) -> None:
+        """Remove a registered key."""
         owner = self.owner()
         await self._on_engine(lambda: self.service.delete_encryption_key(key_id, owner=owner))
 
@@ -171,11 +259,44 @@ class Session:
             )
         )
 
-    # --- state for views and exports ----------------------------------------------------
+    # --- checks before sending (no request) ------------------------------------------------
+
+    def validate_spec(
+        self, spec: ClusterSpec, *, encryption_key_ids: Collection[str] | None = None
+    ) -> dict[str, str]:
+        """What the API would refuse in ``spec``, by its field names (empty: valid)."""
+        return self.backend.validate_spec(spec, encryption_key_ids=encryption_key_ids)
+
+    def validate_firewall_rule(self, rule: FirewallRuleSpec) -> dict[str, str]:
+        """What the API would refuse in ``rule``, by its field names (empty: valid)."""
+        return self.backend.validate_firewall_rule(rule)
+
+    def preview_create(self, spec: ClusterSpec) -> Mapping[str, Any]:
+        """The request body a create of ``spec`` would send."""
+        return self.backend.preview_create(spec)
+
+    # --- observable state for views and exports -------------------------------------------
 
     def rows(self) -> list[ClusterRow]:
         """What the inventory knows now (no request)."""
         return self.service.rows()
+
+    def operations(self) -> list[Operation]:
+        """Recent user actions and how they ended (no request)."""
+        return list(self.service.operations)
+
+    def last_refresh(self) -> tuple[float | None, str | None]:
+        """Wall time of the last background refresh, and its error if it failed."""
+        return self.service.last_refresh, self.service.last_refresh_error
+
+    @property
+    def listed(self) -> bool:
+        """Whether the inventory holds a full list yet."""
+        return self.service.inventory.listed_at is not None
+
+    def now(self) -> float:
+        """Wall time as the session's clock tells it."""
+        return self._engine.clock.time()
 
     def dataframe(self) -> pd.DataFrame:
         """The inventory as a pandas DataFrame (a copy)."""
@@ -183,13 +304,51 @@ class Session:
 
         return clusters_frame(self.service.rows())
 
+    def subscribe(self, listener: Callable[[ServiceEvent], None]) -> Callable[[], None]:
+        """Call ``listener(event)`` **on the engine thread** after each change.
+
+        Views hop to their own thread (the widgets' bridge does). Returns ``unsubscribe``.
+        """
+        return self.service.subscribe(listener)
+
+    def watch(self, detail_ids: Collection[str] = (), *, period: float | None = None) -> Watch:
+        """Keep the inventory fresh until the returned watch's ``stop()``.
+
+        A watch is one view's own: ``set_paused``, ``set_period`` and ``stop`` change
+        only it. Call those on the engine thread (``session.call_soon``).
+        """
+        if self.runner.thread.in_loop_thread():
+            return self.service.watch(detail_ids, period)
+
+        async def start() -> Watch:
+            return self.service.watch(detail_ids, period)
+
+        return self.runner.on_loop_sync(start, timeout=10)
+
     def engine_snapshot(self) -> EngineSnapshot:
-        """Queue, pacing and outage state of the shared engine."""
-        return self.runner.snapshot()
+        """Queue, pacing and outage state of this session's engine."""
+        return self.runner.snapshot(self._engine)
 
     def cancel_queued(self, owner: str) -> None:
-        """Cancel ``owner``'s jobs that are still queued."""
+        """Cancel ``owner``'s jobs that are still queued (thread-safe)."""
         self.runner.cancel_owner(owner)
+
+    def cancel_job(self, job_id: int) -> None:
+        """Cancel one queued job, as the queue view's Cancel button does (thread-safe)."""
+        self.runner.cancel_job(job_id, self._engine)
+
+    # --- the engine thread, for views -------------------------------------------------------
+
+    def in_engine_thread(self) -> bool:
+        return self.runner.thread.in_loop_thread()
+
+    def call_soon(self, fn: Callable[[], object]) -> None:
+        """Call ``fn()`` on the engine thread, fire and forget (thread-safe)."""
+        self.runner.thread.loop.call_soon_threadsafe(fn)
+
+    def schedule(self, fn: Callable[[], Awaitable[T]]) -> concurrent.futures.Future[T]:
+        """Run ``fn()`` on the engine loop; a future to wait on from any thread."""
+        return self.runner.thread.schedule(fn)
 
     def close(self) -> None:
         """Stop watching and release the HTTP client."""
@@ -197,9 +356,49 @@ class Session:
 
         async def shutdown() -> None:
             await self.service.aclose()
-            await self.client.aclose()
+            await self.backend.aclose()
 
         self.runner.on_loop_sync(shutdown, timeout=10)
+
+
+class _Blocking(Generic[P, T]):
+    """The blocking twin of a :class:`Session` coroutine method, typed from it."""
+
+    def __init__(self, method: Callable[Concatenate[Session, P], Awaitable[T]]) -> None:
+        self._method = method
+
+    @overload
+    def __get__(self, obj: None, owner: type[SyncSession]) -> _Blocking[P, T]: ...
+
+    @overload
+    def __get__(self, obj: SyncSession, owner: type[SyncSession]) -> Callable[P, T]: ...
+
+    def __get__(
+        self, obj: SyncSession | None, owner: type[SyncSession]
+    ) -> _Blocking[P, T] | Callable[P, T]:
+        if obj is None:
+            return self
+        session, method = obj._session, self._method
+
+        @functools.wraps(method)
+        def call(*args: P.args, **kwargs: P.kwargs) -> T:
+            if session.runner.thread.in_loop_thread():
+                raise errors.UsageError(
+                    f"session.sync.{method.__name__}() was called on the engine's own "
+                    "thread; use the async API (await ...) there"
+                )
+
+            async def run() -> T:
+                return await method(session, *args, **kwargs)
+
+            return session.runner.on_loop_sync(run)
+
+        return call
+
+
+def blocking(method: Callable[Concatenate[Session, P], Awaitable[T]]) -> _Blocking[P, T]:
+    """Declare ``method``'s blocking twin on :class:`SyncSession`."""
+    return _Blocking(method)
 
 
 class SyncSession:
@@ -212,30 +411,18 @@ class SyncSession:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        method = getattr(self._session, name)
-        if not callable(method) or name.startswith("_"):
-            raise AttributeError(name)
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            if self._session.runner.thread.in_loop_thread():
-                # Refuse before making the coroutine, which would then never be awaited.
-                raise errors.UsageError(
-                    f"session.sync.{name}() was called on the engine's own thread; "
-                    "use the async API (await ...) there"
-                )
-            result = method(*args, **kwargs)
-            if not hasattr(result, "__await__"):
-                return result
-
-            async def run() -> Any:
-                return await result
-
-            return self._session.runner.on_loop_sync(run)
-
-        call.__name__ = name
-        call.__doc__ = method.__doc__
-        return call
+    list_clusters = blocking(Session.list_clusters)
+    get_cluster = blocking(Session.get_cluster)
+    create_cluster = blocking(Session.create_cluster)
+    create_cluster_legacy = blocking(Session.create_cluster_legacy)
+    delete_cluster = blocking(Session.delete_cluster)
+    list_firewall_rules = blocking(Session.list_firewall_rules)
+    add_firewall_rule = blocking(Session.add_firewall_rule)
+    delete_firewall_rule = blocking(Session.delete_firewall_rule)
+    list_encryption_keys = blocking(Session.list_encryption_keys)
+    add_encryption_key = blocking(Session.add_encryption_key)
+    delete_encryption_key = blocking(Session.delete_encryption_key)
+    wait_for_status = blocking(Session.wait_for_status)
 
     def __repr__(self) -> str:
         return f"<sync {self._session!r}>"
@@ -257,11 +444,14 @@ def connect(
     ``simulator=True``, or a :class:`~insta_nb.simulator.Simulator` instance), the
     session talks to an in-process simulator, and says so in its repr and every view.
 
+    Every session keeps its own settings; sessions to the same API host share its
+    machine-wide budget, sessions to different hosts never disturb each other.
+
     Args:
-        interval: seconds between a response and the next request, machine-wide
-            (default 2.5 s, the API's limit; ``INSTA_NB_INTERVAL`` sets it too). It is
-            never lowered below 2.5 s for a real API; demos may lower it against a
-            simulator. ``INSTA_NB_SIM_SPEED`` speeds up the embedded simulator.
+        interval: seconds between a response and the next request (default 2.5 s, the
+            API's limit; ``INSTA_NB_INTERVAL`` sets it too). It is never lowered below
+            2.5 s for a real API; demos may lower it against a simulator.
+            ``INSTA_NB_SIM_SPEED`` speeds up the embedded simulator.
     """
     if interval is None and os.environ.get("INSTA_NB_INTERVAL"):
         interval = float(os.environ["INSTA_NB_INTERVAL"])
@@ -277,28 +467,46 @@ def connect(
                 "no Instaclustr credentials: set INSTACLUSTR_USERNAME and INSTACLUSTR_API_KEY"
             )
         sim, creds = _embedded_simulator(simulator, read_only, interval)
-    host = urlsplit(creds.api_url).netloc or "api"
-    settings = EngineSettings(budget_key=host if sim is None else "embedded-simulator")
-    if interval is not None:
-        if interval < DEFAULT_INTERVAL and sim is None and not _is_loopback(creds.api_url):
-            log.warning(
-                "insta_nb: an interval of %.2f s is below the API's limit; using %.1f s",
-                interval,
-                DEFAULT_INTERVAL,
-            )
-            interval = DEFAULT_INTERVAL
-        settings = replace(settings.scaled(interval), budget_key=settings.budget_key)
+    settings = _session_settings(creds, sim, interval)
     runner = shared_runner(settings)
-    transport = sim.transport() if sim is not None else None
-    client = ApiClient(creds, transport=transport, timeout=settings.request_timeout)
+    engine = runner.engine_for(settings)
+    backend = open_backend(
+        "v1",
+        creds,
+        transport=sim.transport() if sim is not None else None,
+        timeout=settings.request_timeout,
+    )
     service_settings = ServiceSettings().scaled(settings.interval / DEFAULT_INTERVAL)
-    session = Session(client, runner, service_settings, simulator=sim)
+    session = Session(
+        backend, runner, service_settings, engine=engine, pace=settings, simulator=sim
+    )
     if sim is not None:
         log.warning(
             "insta_nb: no credentials configured: using the embedded simulator "
             "(nothing is provisioned for real)"
         )
     return session
+
+
+def _session_settings(
+    creds: Credentials, sim: Simulator | None, interval: float | None
+) -> EngineSettings:
+    """This session's own settings; the budget key names the host whose limit applies."""
+    if sim is not None:
+        # An in-process simulator is a host of its own, reachable from this process only.
+        settings = EngineSettings(budget_key=f"embedded-simulator-{id(sim)}", shared_slots=False)
+    else:
+        settings = EngineSettings(budget_key=urlsplit(creds.api_url).netloc or "api")
+    if interval is None:
+        return settings
+    if interval < DEFAULT_INTERVAL and sim is None and not _is_loopback(creds.api_url):
+        log.warning(
+            "insta_nb: an interval of %.2f s is below the API's limit; using %.1f s",
+            interval,
+            DEFAULT_INTERVAL,
+        )
+        interval = DEFAULT_INTERVAL
+    return replace(settings.scaled(interval), budget_key=settings.budget_key)
 
 
 def _is_loopback(url: str) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,28 +16,48 @@ VOCABULARY = {"errors", "models", "config", "catalog", "clock", "testing"}
 #: Top-level part of a module → insta_nb parts it may import.
 ALLOWED: dict[str, set[str]] = {
     **{name: set() for name in VOCABULARY},
+    "config": {"errors"},
     "credentials": {"errors", "config"},
-    "wire_v1": {"models", "errors", "catalog"},
-    "validation": {"models", "errors", "catalog", "wire_v1"},
-    "client": {"credentials", "wire_v1", "models", "errors", "config", "catalog"},
+    # The seam: a protocol in the toolkit's own models, no wire format.
+    "backend": {"models", "errors"},
+    # One package per API below the seam: paths, wire format, validation, HTTP.
+    "backends": {
+        "backends", "backend", "credentials", "models", "errors", "config", "catalog", "clock"
+    },
     "engine": {"engine", "errors", "clock", "config"},
-    "service": {"service", "engine", "models", "errors", "config", "clock", "validation",
-                "client", "catalog", "wire_v1"},
+    "service": {"service", "engine", "backend", "models", "errors", "config", "clock"},
     "frame": {"service", "models"},
     "cells": set(),
-    "session": {"cells", "client", "config", "credentials", "engine", "models", "service",
-                "errors", "frame", "simulator", "clock"},
-    "widgets": {"widgets", "session", "service", "frame", "engine", "models", "catalog",
-                "validation", "wire_v1", "errors", "config", "clock"},
+    # ``backends`` here is the registry (``open_backend``) only: see ABOVE_THE_SEAM.
+    "session": {
+        "cells",
+        "backend",
+        "backends",
+        "config",
+        "credentials",
+        "engine",
+        "models",
+        "service",
+        "errors",
+        "frame",
+        "simulator",
+        "clock",
+    },
+    # Views use the session's public API, public models and ``frame``: nothing below.
+    "widgets": {"widgets", "session", "frame", "models", "catalog", "errors", "config", "clock"},
     # An independent second implementation of the wire contract: data and names only.
     "simulator": {"simulator", "catalog", "models", "clock"},
     "cli": {"simulator", "session", "config", "credentials", "errors"},
     "__init__": set(),  # the public surface re-exports anything
 }
 
+#: Layers above the backend seam: they may name no backend package (the session may
+#: ask the registry, ``insta_nb.backends``, for one).
+ABOVE_THE_SEAM = {"service", "session", "frame", "widgets", "cli"}
+
 #: Third-party packages only some layers may touch.
 RESTRICTED = {
-    "httpx": {"client", "credentials", "simulator"},
+    "httpx": {"backends", "credentials", "simulator"},
     "ipywidgets": {"widgets"},
     "pandas": {"frame", "widgets", "session"},
     "starlette": {"simulator"},
@@ -81,3 +103,25 @@ def test_module_imports_respect_the_layers(path: Path) -> None:
 def test_every_layer_in_the_table_exists() -> None:
     present = {layer_of(p) for p in modules()}
     assert set(ALLOWED) <= present | {"cells"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in modules() if layer_of(p) in ABOVE_THE_SEAM],
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_nothing_above_the_seam_imports_a_backend_package(path: Path) -> None:
+    for name in imports_of(path):
+        if name.startswith("insta_nb.backends."):
+            pytest.fail(f"{path.name} imports {name}: use insta_nb.backend.Backend")
+
+
+def test_import_insta_nb_loads_neither_ipywidgets_nor_pandas() -> None:
+    code = (
+        "import sys, insta_nb\n"
+        "print(sorted(m for m in ('ipywidgets', 'pandas', 'starlette') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"

@@ -32,6 +32,7 @@ from insta_nb.clock import Clock, SystemClock
 from insta_nb.config import EngineSettings
 from insta_nb.engine.breaker import Breaker
 from insta_nb.engine.jobs import BreakerState, EngineSnapshot, Job, JobInfo, Request
+from insta_nb.engine.journal import CreateJournal, FileJournal, MemoryJournal
 from insta_nb.engine.retry import Verdict, backoff, counts_as_outage, verdict
 from insta_nb.engine.scheduler import Scheduler
 from insta_nb.engine.slots import FileSlots, MemorySlots, SlotStore
@@ -53,10 +54,13 @@ class Engine:
         clock: Clock | None = None,
         slots: SlotStore | None = None,
         rng: random.Random | None = None,
+        journal: CreateJournal | None = None,
     ) -> None:
         self.settings = settings or EngineSettings()
         self.clock = clock or SystemClock()
         self.slots = slots or self._default_slots(self.settings)
+        #: Creates in flight or just made, machine-wide for this host (the service's).
+        self.journal = journal or self._default_journal(self.settings)
         self._rng = rng or random.Random()
         self._scheduler = Scheduler(self.settings.aging_slots)
         self._breaker = Breaker(
@@ -79,6 +83,12 @@ class Engine:
         #: Cheap idempotent call used to probe an API believed down (the service sets it).
         self.probe: Callable[[], Awaitable[Any]] | None = None
         self.sent = self.succeeded = self.rejected_429 = self.failed = self.retried = 0
+
+    @staticmethod
+    def _default_journal(settings: EngineSettings) -> CreateJournal:
+        if settings.shared_slots:
+            return FileJournal(settings.resolved_state_dir())
+        return MemoryJournal()
 
     @staticmethod
     def _default_slots(settings: EngineSettings) -> SlotStore:
@@ -179,7 +189,7 @@ class Engine:
         queued = tuple(
             JobInfo(
                 id=job.id,
-                label=job.request.label,
+                label=job.label,
                 kind=job.kind,
                 owner=job.request.owner,
                 position=i,
@@ -230,8 +240,20 @@ class Engine:
             except Exception:  # a broken view must never stop the engine
                 log.exception("engine listener failed")
 
+    def _pace(self, job: Job | None) -> float:
+        """Seconds from a response to ``job``'s send: its session's pace, widened after 429s.
+
+        Sessions sharing this host's engine keep their own pace (a later ``connect()``
+        never changes an earlier session); a 429 widens every pace alike, as the limit
+        it signals is the host's.
+        """
+        if job is None or job.request.pace is None:
+            return self.interval
+        return job.request.pace * (self.interval / self.settings.interval)
+
     def _ready_at(self) -> float:
-        ready = max(self._last_response + self.interval, self._paused_until)
+        head = self._scheduler.peek(float("inf"))
+        ready = max(self._last_response + self._pace(head), self._paused_until)
         if self._breaker.state is not BreakerState.CLOSED and self._breaker.next_probe_at:
             ready = max(ready, self._breaker.next_probe_at)
         return ready
@@ -345,7 +367,7 @@ class Engine:
         except Exception as exc:
             error = exc
         self._in_flight = None
-        self._after_response()
+        self._after_response(self._pace(job))
         self._latency = 0.8 * self._latency + 0.2 * (self.clock.monotonic() - started)
         if error is None:
             self._breaker.record_success()
@@ -356,9 +378,9 @@ class Engine:
             self._handle_error(job, error)
         self._changed()
 
-    def _after_response(self) -> None:
+    def _after_response(self, pace: float | None = None) -> None:
         self._last_response = self.clock.monotonic()
-        self.slots.release(self.clock.time() + self.interval)
+        self.slots.release(self.clock.time() + (self.interval if pace is None else pace))
 
     def _handle_error(self, job: Job, error: Exception) -> None:
         now = self.clock.monotonic()
@@ -399,7 +421,8 @@ class Engine:
 
     def _budget_end(self, job: Job) -> float:
         start = job.first_sent_at if job.first_sent_at is not None else job.enqueued_at
-        end = start + self.settings.retry_budget
+        budget = job.request.retry_budget
+        end = start + (self.settings.retry_budget if budget is None else budget)
         return min(end, job.request.deadline) if job.request.deadline is not None else end
 
     def _on_429(self, error: errors.RateLimitedError, now: float) -> None:

@@ -48,6 +48,11 @@ class Request:
     not_found_after_retry_ok: bool = False
     #: A retried add that meets 409 has succeeded (the rule already exists).
     conflict_after_retry_ok: bool = False
+    #: The asking session's own interval between a response and this send (``None``: the
+    #: engine's). Sessions to one host share its budget but keep their own pace.
+    pace: float | None = None
+    #: The asking session's own retry budget in seconds (``None``: the engine's).
+    retry_budget: float | None = None
     #: Called on the engine loop when the request is first handed to the transport, so
     #: the caller can tell "queued" from "sent" (e.g. to report an interrupted create).
     on_send: Callable[[], None] | None = field(default=None, compare=False)
@@ -57,6 +62,8 @@ class Request:
 class _Waiter:
     future: asyncio.Future[Any]
     owner: str | None
+    #: What this waiter asked for (a shared GET may serve several purposes).
+    label: str = ""
 
 
 @dataclass(eq=False)
@@ -77,8 +84,14 @@ class Job:
     #: An earlier attempt may have reached the server.
     maybe_applied: bool = False
 
-    def add_waiter(self, future: asyncio.Future[Any], owner: str | None) -> None:
-        self.waiters.append(_Waiter(future, owner))
+    def add_waiter(self, future: asyncio.Future[Any], owner: str | None, label: str = "") -> None:
+        self.waiters.append(_Waiter(future, owner, label or self.request.label))
+
+    @property
+    def label(self) -> str:
+        """Every live waiter's purpose, once each: a shared list says whom it serves."""
+        labels = dict.fromkeys(w.label for w in self.live_waiters() if w.label)
+        return "; ".join(labels) or self.request.label
 
     def live_waiters(self) -> list[_Waiter]:
         return [w for w in self.waiters if not w.future.done()]

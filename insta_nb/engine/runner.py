@@ -1,7 +1,11 @@
-"""The process's one engine on its loop thread: what the rest of the toolkit talks to.
+"""The process's engines on one loop thread: what the rest of the toolkit talks to.
 
-Every session, cell and widget of a process shares :func:`shared_runner`, so their
-requests are paced together; the slot file extends that to every process.
+One loop thread per process runs one :class:`Engine` per API host (per budget key): every
+session, cell and widget of the process that talks to that host shares its engine, so
+their requests are paced together, and the slot file extends that to every process.
+Sessions to different hosts (a simulator, the real API) never share or disturb a budget.
+An engine is created with the settings of the first session that needs it and is never
+reconfigured by a later one: each session carries its own pace in its requests.
 """
 
 from __future__ import annotations
@@ -22,21 +26,43 @@ T = TypeVar("T")
 
 
 class EngineRunner:
-    """An :class:`Engine` living on its own :class:`LoopThread`."""
+    """Engines by budget key, living on one :class:`LoopThread`."""
 
     def __init__(
         self, settings: EngineSettings | None = None, *, clock: Clock | None = None
     ) -> None:
         self.thread = LoopThread()
-        self.engine = Engine(settings, clock=clock)
+        self._clock = clock
+        self._engines: dict[str, Engine] = {}
+        self._lock = threading.Lock()
+        #: The engine of ``settings`` (the first one made).
+        self.engine = self.engine_for(settings or EngineSettings())
 
-    async def run(self, request: Request) -> Any:
+    def engine_for(self, settings: EngineSettings) -> Engine:
+        """The engine of ``settings.budget_key``, made with ``settings`` on first use."""
+        with self._lock:
+            engine = self._engines.get(settings.budget_key)
+            if engine is None:
+                engine = Engine(settings, clock=self._clock)
+                self._engines[settings.budget_key] = engine
+            return engine
+
+    @property
+    def engines(self) -> list[Engine]:
+        with self._lock:
+            return list(self._engines.values())
+
+    async def run(self, request: Request, engine: Engine | None = None) -> Any:
         """Await ``request``'s result from any event loop."""
-        return await self.thread.submit(lambda: self.engine.run(request))
+        target = engine or self.engine
+        return await self.thread.submit(lambda: target.run(request))
 
-    def run_sync(self, request: Request, timeout: float | None = None) -> Any:
+    def run_sync(
+        self, request: Request, timeout: float | None = None, engine: Engine | None = None
+    ) -> Any:
         """Block until ``request``'s result (never on the engine thread)."""
-        return self.thread.call(lambda: self.engine.run(request), timeout)
+        target = engine or self.engine
+        return self.thread.call(lambda: target.run(request), timeout)
 
     async def on_loop(self, fn: Callable[[], Awaitable[T]]) -> T:
         """Await any coroutine run on the engine loop (e.g. to build an httpx client there)."""
@@ -46,28 +72,27 @@ class EngineRunner:
         return self.thread.call(fn, timeout)
 
     def cancel_owner(self, owner: str) -> None:
-        """Cancel ``owner``'s queued jobs (thread-safe, returns at once)."""
-        self.thread.loop.call_soon_threadsafe(self.engine.cancel_owner, owner)
+        """Cancel ``owner``'s queued jobs on every engine (thread-safe, returns at once)."""
+        for engine in self.engines:
+            self.thread.loop.call_soon_threadsafe(engine.cancel_owner, owner)
 
-    def cancel_job(self, job_id: int) -> None:
+    def cancel_job(self, job_id: int, engine: Engine | None = None) -> None:
         """Cancel the queued job ``job_id`` (thread-safe, returns at once)."""
-        self.thread.loop.call_soon_threadsafe(self.engine.cancel_job, job_id)
+        self.thread.loop.call_soon_threadsafe((engine or self.engine).cancel_job, job_id)
 
-    def snapshot(self) -> EngineSnapshot:
+    def snapshot(self, engine: Engine | None = None) -> EngineSnapshot:
         """A consistent snapshot, taken on the engine loop."""
+        target = engine or self.engine
         if self.thread.in_loop_thread():
-            return self.engine.snapshot()
+            return target.snapshot()
 
         async def take() -> EngineSnapshot:
-            return self.engine.snapshot()
+            return target.snapshot()
 
         return self.thread.call(take, timeout=10)
 
-    def configure(self, settings: EngineSettings) -> None:
-        self.thread.loop.call_soon_threadsafe(self.engine.configure, settings)
-
     def __repr__(self) -> str:
-        return f"EngineRunner({self.engine!r})"
+        return f"EngineRunner({self.engines!r})"
 
 
 _shared: EngineRunner | None = None
@@ -75,15 +100,13 @@ _shared_lock = threading.Lock()
 
 
 def shared_runner(settings: EngineSettings | None = None) -> EngineRunner:
-    """The process-wide engine, created on first use.
+    """The process-wide runner, created on first use.
 
-    Passing ``settings`` to an existing engine reconfigures it: there is only one
-    budget per machine, so there is only one engine per process.
+    ``settings`` only chooses the first engine of a new runner; an existing runner (and
+    every engine in it) is never reconfigured: use :meth:`EngineRunner.engine_for`.
     """
     global _shared
     with _shared_lock:
         if _shared is None:
             _shared = EngineRunner(settings)
-        elif settings is not None and settings != _shared.engine.settings:
-            _shared.configure(settings)
         return _shared

@@ -56,7 +56,7 @@ class Scheduler:
             if existing is None and in_flight is not None and in_flight.request.key == request.key:
                 existing = in_flight
             if existing is not None:
-                existing.add_waiter(future, request.owner)
+                existing.add_waiter(future, request.owner, request.label)
                 # A user now waits on a background poll: it inherits the user's class.
                 if request.kind < existing.kind and existing.id in self._jobs:
                     existing.kind = request.kind
@@ -69,7 +69,7 @@ class Scheduler:
             enqueued_at=now,
             enqueued_slot=self.slots_used,
         )
-        job.add_waiter(future, request.owner)
+        job.add_waiter(future, request.owner, request.label)
         self._add(job)
         return job
 
@@ -101,14 +101,19 @@ class Scheduler:
         times = [j.not_before for j in self._jobs.values()]
         return min(times) if times else None
 
-    def pick(self, now: float) -> Job | None:
-        """Remove and return the job that should use the slot starting now."""
+    def peek(self, now: float) -> Job | None:
+        """The job that would use the slot starting now, left in the queue."""
         eligible = [j for j in self._jobs.values() if j.not_before <= now and j.live_waiters()]
         if not eligible:
             return None
         starving = [j for j in eligible if self._is_starving(j)]
-        job = min(starving, key=lambda j: j.seq) if starving else min(eligible, key=self.rank)
-        self.remove(job)
+        return min(starving, key=lambda j: j.seq) if starving else min(eligible, key=self.rank)
+
+    def pick(self, now: float) -> Job | None:
+        """Remove and return the job that should use the slot starting now."""
+        job = self.peek(now)
+        if job is not None:
+            self.remove(job)
         return job
 
     def rank(self, job: Job) -> tuple[int, int, int]:

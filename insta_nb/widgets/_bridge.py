@@ -2,7 +2,7 @@
 
 Widgets are mutated on the kernel's thread only (ARCHITECTURE §3). A :class:`Bridge`
 captures the loop running where a view is built (the kernel's), runs service
-coroutines on the engine thread through ``session.runner.thread.schedule``, and hands
+coroutines on the engine thread through ``session.schedule``, and hands
 results, errors and service events back with ``loop.call_soon_threadsafe``. It keeps a
 strong reference to everything in flight, sends every failure to the owning widget's
 error area *and* to ``logging.getLogger("insta_nb.widgets")``, and offers
@@ -34,8 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from insta_nb import errors
 
 if TYPE_CHECKING:
-    from insta_nb.service import ServiceEvent
-    from insta_nb.session import Session
+    from insta_nb.session import ServiceEvent, Session
 
 __all__ = ["Bridge", "ErrorSink", "LoopTimers", "ManualTimers", "TimerHandle", "Timers"]
 
@@ -227,7 +226,7 @@ class Bridge:
         Exactly one of ``on_result`` / ``on_error`` is called. Errors also go to
         ``sink.show_error`` and to the log, so none is ever lost.
         """
-        future = self.session.runner.thread.schedule(fn)
+        future = self.session.schedule(fn)
         with self._lock:
             self._futures.add(future)
 
@@ -273,7 +272,7 @@ class Bridge:
             except Exception:
                 log.exception("engine-side call from a widget failed")
 
-        self.session.runner.thread.loop.call_soon_threadsafe(guarded)
+        self.session.call_soon(guarded)
 
     def latest(self, fn: Callable[[T], None]) -> Callable[[T], None]:
         """A thread-safe ``push(value)`` that delivers only the newest value to ``fn``.
@@ -304,7 +303,7 @@ class Bridge:
 
         Returns ``unsubscribe``.
         """
-        return self.session.service.subscribe(listener)
+        return self.session.subscribe(listener)
 
     # --- waiting ------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import ipywidgets as w
 
-from insta_nb.engine import EngineSnapshot
+from insta_nb.session import EngineSnapshot
 from insta_nb.widgets._bridge import TimerHandle, Timers
 from insta_nb.widgets.snapshot import TONES, esc
 

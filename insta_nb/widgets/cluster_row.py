@@ -15,7 +15,7 @@ from typing import Any
 import ipywidgets as w
 
 from insta_nb.models import ClusterDetails, ClusterStatus, FirewallRule
-from insta_nb.service import ClusterRow
+from insta_nb.session import ClusterRow
 from insta_nb.widgets._bridge import Timers
 from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.delete_confirm import DEFAULT_CONFIRM_TIMEOUT, DeleteConfirm

@@ -4,7 +4,7 @@ While the table is alive it keeps the service watching (``service.watch()``); cl
 stops the watch, the details watches and the table's queued requests. Rows are redrawn
 only when their :attr:`~insta_nb.service.ClusterRow.version` changed, so a refresh
 that changed nothing sends no row message at all. Refresh period, pause and "refresh
-now" act on ``session.service``; a banner says when the API is rate limiting or
+now" act on this table's own watch; a banner says when the API is rate limiting or
 unreachable, with a countdown.
 """
 
@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from insta_nb.engine import EngineSnapshot
 from insta_nb.frame import clusters_frame
-from insta_nb.service import ClusterRow, ServiceEvent
+from insta_nb.session import ClusterRow, EngineSnapshot, ServiceEvent, Watch
 from insta_nb.widgets._bridge import Bridge, TimerHandle
 from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.banner import Banner
@@ -78,21 +77,22 @@ class ClusterTable(SnapshotDisplay, w.VBox):
         self._listed = False
         self._closed = False
         self._unsubscribe: Callable[[], None] = lambda: None
-        self._stop_watch: Callable[[], None] | None = None
-        self._engine_stop: Callable[[], None] | None = None
-        self._detail_stops: dict[str, Callable[[], None]] = {}
+        #: This table's own watch (its pause and period are this table's only).
+        self._watch: Watch | None = None
+        #: The same handle, set on the engine thread: close() may come before the result
+        #: of start_watching() reaches the kernel thread, and must still stop it.
+        self._engine_watch: Watch | None = None
+        self._period: float | None = None
+        self._paused = False
+        self._detail_watches: dict[str, Watch] = {}
         self._age_timer: TimerHandle | None = None
         self._snapshot: EngineSnapshot | None = None
         self._poll_error: str | None = None
-        service = session.service
-
         title = "Clusters" + (" — embedded simulator" if session.is_simulated else "")
         self.title = w.HTML(f"<b>{esc(title)}</b>")
         self.interval_choice = w.Dropdown(
             options=[(label, value) for label, value in REFRESH_CHOICES],
-            value=service.refresh_interval
-            if service.refresh_interval in dict(REFRESH_CHOICES).values()
-            else 0.0,
+            value=0.0,
             description="Refresh every",
             tooltip=(
                 "How often the cluster list is refreshed (one request for all clusters); "
@@ -102,7 +102,7 @@ class ClusterTable(SnapshotDisplay, w.VBox):
             layout=w.Layout(width="230px"),
         )
         self.pause_toggle = w.ToggleButton(
-            value=bool(service.paused),
+            value=False,
             description="Pause",
             icon="pause",
             tooltip="Stop refreshing (nothing is sent while paused)",
@@ -139,8 +139,9 @@ class ClusterTable(SnapshotDisplay, w.VBox):
         self._push_engine = self.bridge.latest(self._show_engine)
         self._push_poll = self.bridge.latest(self._show_poll)
         self._unsubscribe = self.bridge.subscribe(self._on_service_event)
-        if service.inventory.listed_at is not None or len(service.inventory):
-            self.show_rows(service.rows())
+        rows = session.rows()
+        if session.listed or rows:
+            self.show_rows(rows)
         self._schedule_age_tick()
         if watch:
             self.start_watching()
@@ -148,46 +149,48 @@ class ClusterTable(SnapshotDisplay, w.VBox):
     # --- engine thread -----------------------------------------------------------------
 
     def _on_service_event(self, event: ServiceEvent) -> None:
-        # Runs on the engine loop: read service state there, hand copies to our thread.
-        service = self.session.service
+        # Runs on the engine loop: read the session's state there, hand copies to our thread.
+        session = self.session
         if event.rows:
-            self._push_rows(service.rows())
+            self._push_rows(session.rows())
         if event.engine:
-            self._push_engine(self.session.runner.engine.snapshot())
-        if not event.rows and event.operation is None and not event.engine:
-            if not self._listed and service.inventory.listed_at is not None:
-                self._push_rows(service.rows())  # an empty first list changes no row
-            self._push_poll((service.last_refresh, service.last_refresh_error))
+            self._push_engine(session.engine_snapshot())
+        if event.refreshed:
+            if not self._listed and session.listed:
+                self._push_rows(session.rows())  # an empty first list changes no row
+            self._push_poll(session.last_refresh())
 
     # --- watching ------------------------------------------------------------------------
 
     def start_watching(self) -> None:
         """Keep the inventory fresh while this table lives (idempotent)."""
-        if self._stop_watch is not None or self._closed:
+        if self._watch is not None or self._closed:
             return
+        period, paused = self._period, self._paused
 
-        async def watch() -> Callable[[], None]:
+        async def watch() -> Watch | None:
             if self._closed:
-                return _nothing
-            stop = self.session.service.watch()
-            # Kept on the engine side too: close() may come before this result reaches
-            # the kernel thread, and must still be able to stop the watch.
-            self._engine_stop = stop
-            return stop
+                return None
+            handle = self.session.watch(period=period)
+            handle.set_paused(paused)
+            self._engine_watch = handle
+            return handle
 
-        def started(stop: Callable[[], None]) -> None:
+        def started(handle: Watch | None) -> None:
+            if handle is None:
+                return
             if self._closed:
-                self.bridge.call_on_engine(stop)
+                self.bridge.call_on_engine(handle.stop)
             else:
-                self._stop_watch = stop
+                self._watch = handle
 
         self.bridge.run(watch, on_result=started, sink=self, what="start watching")
 
     def stop_watching(self) -> None:
         """Stop the watch started by :meth:`start_watching`."""
-        if self._stop_watch is not None:
-            self.bridge.call_on_engine(self._stop_watch)
-            self._stop_watch = None
+        if self._watch is not None:
+            self.bridge.call_on_engine(self._watch.stop)
+            self._watch = None
 
     # --- rows ----------------------------------------------------------------------------
 
@@ -195,7 +198,7 @@ class ClusterTable(SnapshotDisplay, w.VBox):
         """Bring the table to ``rows`` (the whole inventory), touching changed rows only."""
         if self._closed:
             return
-        now = self.session.runner.engine.clock.time()
+        now = self.session.now()
         ordered = sorted(rows, key=lambda r: (r.name, r.id))
         self._rows = {r.id: r for r in ordered}
         for row in ordered:
@@ -248,11 +251,11 @@ class ClusterTable(SnapshotDisplay, w.VBox):
         if view is None:
             return
         view.clear_error()
-        service, owner = self.session.service, self.owner
-        name = view.row.name
+        session, owner, name = self.session, self.owner, view.row.name
 
         async def delete() -> None:
-            await service.delete_cluster(cluster_id, owner=owner)
+            with session.owned_by(owner):
+                await session.delete_cluster(cluster_id)
 
         self.bridge.run(delete, sink=view, what=f"delete cluster {name}")
 
@@ -260,50 +263,56 @@ class ClusterTable(SnapshotDisplay, w.VBox):
         if not opened:
             self._detail_stop(cluster_id)
             return
-        service, owner = self.session.service, self.owner
+        session, owner = self.session, self.owner
         view = self._views.get(cluster_id)
 
-        async def watch() -> Callable[[], None]:
-            return service.watch_details(cluster_id)
+        async def watch() -> Watch:
+            return session.watch({cluster_id})
 
-        def started(stop: Callable[[], None]) -> None:
+        def started(handle: Watch) -> None:
             still_open = view is not None and view.details_toggle.value and not self._closed
             if still_open and cluster_id in self._views:
                 self._detail_stop(cluster_id)
-                self._detail_stops[cluster_id] = stop
+                self._detail_watches[cluster_id] = handle
             else:
-                self.bridge.call_on_engine(stop)
+                self.bridge.call_on_engine(handle.stop)
 
         async def rules() -> object:
-            return await service.list_firewall_rules(cluster_id, owner=owner)
+            with session.owned_by(owner):
+                return await session.list_firewall_rules(cluster_id)
 
         self.bridge.run(watch, on_result=started, sink=view, what="watch details")
         self.bridge.run(rules, sink=view, what="list firewall rules")
 
     def _detail_stop(self, cluster_id: str) -> None:
-        stop = self._detail_stops.pop(cluster_id, None)
-        if stop is not None:
-            self.bridge.call_on_engine(stop)
+        handle = self._detail_watches.pop(cluster_id, None)
+        if handle is not None:
+            self.bridge.call_on_engine(handle.stop)
 
     def _on_interval(self, change: dict[str, Any]) -> None:
-        # Plain attributes the poller reads at its next turn; the poke makes that now.
-        self.session.service.refresh_interval = change["new"] or None
-        self.bridge.call_on_engine(self.session.service.refresh_now)
+        period = self._period = change["new"] or None
+        handle = self._watch
+        if handle is not None:  # this table's watch only; changed on the engine thread
+            self.bridge.call_on_engine(lambda: handle.set_period(period))
+            self.bridge.call_on_engine(handle.refresh_now)
 
     def _on_pause(self, change: dict[str, Any]) -> None:
-        paused = bool(change["new"])
-        self.session.service.paused = paused
+        paused = self._paused = bool(change["new"])
+        handle = self._watch
+        if handle is not None:  # this table's watch only; changed on the engine thread
+            self.bridge.call_on_engine(lambda: handle.set_paused(paused))
         self.pause_toggle.icon = "play" if paused else "pause"
         self.pause_toggle.description = "Resume" if paused else "Pause"
         self.pause_toggle.tooltip = (
             "Start refreshing again" if paused else "Stop refreshing (nothing is sent while paused)"
         )
-        self._draw_updated(self.session.service.last_refresh)
-        if not paused:
-            self.bridge.call_on_engine(self.session.service.refresh_now)
+        self._draw_updated(self.session.last_refresh()[0])
+        if not paused and handle is not None:
+            self.bridge.call_on_engine(handle.refresh_now)
 
     def _on_refresh(self, _: object = None) -> None:
-        self.bridge.call_on_engine(self.session.service.refresh_now)
+        if self._watch is not None:
+            self.bridge.call_on_engine(self._watch.refresh_now)
 
     # --- status lines -------------------------------------------------------------------
 
@@ -321,7 +330,7 @@ class ClusterTable(SnapshotDisplay, w.VBox):
 
     def _draw_updated(self, last: float | None) -> None:
         stamp = "never" if last is None else time.strftime("%H:%M:%S", time.localtime(last))
-        paused = " — paused" if self.session.service.paused else ""
+        paused = " — paused" if self._paused else ""
         self.updated_label.value = f"Last updated {stamp}{paused}"
 
     def show_error(self, message: str) -> None:
@@ -333,7 +342,7 @@ class ClusterTable(SnapshotDisplay, w.VBox):
         def tick() -> None:
             if self._closed:
                 return
-            now = self.session.runner.engine.clock.time()
+            now = self.session.now()
             for view in self._views.values():
                 view.refresh_age(now)
             self._schedule_age_tick()
@@ -343,7 +352,7 @@ class ClusterTable(SnapshotDisplay, w.VBox):
     # --- snapshots ------------------------------------------------------------------------
 
     def _cells(self) -> list[list[str]]:
-        now = self.session.runner.engine.clock.time()
+        now = self.session.now()
         return [self._views[i].text_cells(now) for i in self._rows if i in self._views]
 
     def snapshot_text(self) -> str:
@@ -378,9 +387,9 @@ class ClusterTable(SnapshotDisplay, w.VBox):
 
     async def _stop_engine_watch(self) -> None:
         # Runs on the engine loop after any watch() scheduled before it (FIFO).
-        stop, self._engine_stop = self._engine_stop, None
-        if stop is not None:
-            stop()
+        handle, self._engine_watch = self._engine_watch, None
+        if handle is not None:
+            handle.stop()
 
     def close(self) -> None:
         """Stop watching, cancel this table's queued requests, close every widget."""
@@ -389,12 +398,12 @@ class ClusterTable(SnapshotDisplay, w.VBox):
         self._closed = True
         self._unsubscribe()
         self.stop_watching()
-        self.session.runner.thread.schedule(self._stop_engine_watch)
-        for cluster_id in list(self._detail_stops):
+        self.session.schedule(self._stop_engine_watch)
+        for cluster_id in list(self._detail_watches):
             self._detail_stop(cluster_id)
         if self._age_timer is not None:
             self._age_timer.cancel()
-        self.session.runner.cancel_owner(self.owner)
+        self.session.cancel_queued(self.owner)
         for view in self._views.values():
             view.close()
         self._views.clear()
@@ -404,7 +413,3 @@ class ClusterTable(SnapshotDisplay, w.VBox):
         if self._own_bridge:
             self.bridge.close()
         super().close()
-
-
-def _nothing() -> None:
-    return None

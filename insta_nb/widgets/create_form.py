@@ -1,10 +1,10 @@
 """The create-cluster form: dependent choices, messages as you type, a live JSON preview.
 
 Choices come from :mod:`insta_nb.catalog` (bundle → version and add-ons; provider →
-region → node size). Every change re-runs :func:`insta_nb.validation.validate_spec`
+region → node size). Every change re-runs :meth:`Session.validate_spec` (the backend's validation)
 and shows each message next to its field; Submit stays disabled while anything is
 invalid or while a create is in flight, so a double click sends one request. The
-preview shows the exact body :func:`insta_nb.wire_v1.spec_to_json` will send. The
+preview shows the exact body :meth:`Session.preview_create` says will be sent. The
 outcome — the new id, the API's message next to the field it names, or
 "reconciling…" while an ambiguous create is being looked for — appears in the form.
 """
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from insta_nb import catalog, errors, validation, wire_v1
+from insta_nb import catalog, errors
 from insta_nb.models import (
     BundleSpec,
     ClusterSpec,
@@ -28,7 +28,7 @@ from insta_nb.models import (
     ProviderSpec,
     RackAllocation,
 )
-from insta_nb.service import Operation, OperationState, ServiceEvent
+from insta_nb.session import Operation, OperationState, ServiceEvent
 from insta_nb.widgets._bridge import Bridge
 from insta_nb.widgets._form_controls import Addon, FormControls, set_options
 from insta_nb.widgets._form_fields import (
@@ -53,7 +53,7 @@ _ids = itertools.count(1)
 
 
 class CreateForm(SnapshotDisplay, FormControls, w.VBox):
-    """A form that creates one cluster through ``session.service.create_cluster``.
+    """A form that creates one cluster through ``session.create_cluster``.
 
     Args:
         session: Where to create it.
@@ -77,7 +77,7 @@ class CreateForm(SnapshotDisplay, FormControls, w.VBox):
         self._submitted: dict[str, tuple[Any, ...]] = {}
         self._key_ids: set[str] | None = None
         #: Names in the inventory, copied on the engine thread (never iterated from here).
-        self._names: frozenset[str] = frozenset(r.name for r in session.service.rows())
+        self._names: frozenset[str] = frozenset(r.name for r in session.rows())
         self._cidrs: list[str] = []
         self._addons: dict[str, Addon] = {}
         self._option_boxes: dict[str, w.Checkbox] = {}
@@ -205,10 +205,11 @@ class CreateForm(SnapshotDisplay, FormControls, w.VBox):
 
     def reload_keys(self) -> None:
         """List the account's encryption keys (one request) and offer them."""
-        service, owner = self.session.service, self.owner
+        session, owner = self.session, self.owner
 
         async def keys() -> list[EncryptionKey]:
-            return await service.list_encryption_keys(owner=owner)
+            with session.owned_by(owner):
+                return await session.list_encryption_keys()
 
         self.key_reload.disabled = True
 
@@ -246,7 +247,7 @@ class CreateForm(SnapshotDisplay, FormControls, w.VBox):
     def _cidr_problem(self, text: str) -> str | None:
         if not text.strip():
             return None
-        problems = validation.validate_firewall_rule(
+        problems = self.session.validate_firewall_rule(
             FirewallRuleSpec(self._rule_types() or ("CASSANDRA",), network=text.strip())
         )
         if problems:
@@ -363,9 +364,9 @@ class CreateForm(SnapshotDisplay, FormControls, w.VBox):
             return
         try:
             spec = self.spec()
-            self._problems = validation.validate_spec(spec, encryption_key_ids=self._key_ids)
+            self._problems = self.session.validate_spec(spec, encryption_key_ids=self._key_ids)
             self._problems.update(self._name_taken(spec.cluster_name))
-            body = json.dumps(wire_v1.spec_to_json(spec), indent=2, ensure_ascii=False)
+            body = json.dumps(self.session.preview_create(spec), indent=2, ensure_ascii=False)
         except Exception as exc:  # bad input must never break the form
             self._problems = {"general": f"Cannot build the request: {type(exc).__name__}"}
             body = ""
@@ -466,14 +467,15 @@ class CreateForm(SnapshotDisplay, FormControls, w.VBox):
         self.created_id = None
         self._draw_submit()
         self._show_outcome("busy", f"◔ Sending the create request for {spec.cluster_name}…")
-        service, owner = self.session.service, self.owner
+        session, owner = self.session, self.owner
 
         async def create() -> str:
             # Closed while this was on its way to the engine thread: it must not be
             # queued after close() cancelled the form's jobs.
             if self._closed:
                 raise errors.JobCancelledError("the form was closed before the create was sent")
-            return await service.create_cluster(spec, force=force, owner=owner)
+            with session.owned_by(owner):
+                return await session.create_cluster(spec, force=force)
 
         self.bridge.run(
             create,
@@ -522,7 +524,7 @@ class CreateForm(SnapshotDisplay, FormControls, w.VBox):
     def _on_service_event(self, event: ServiceEvent) -> None:
         # Engine thread: copy what we need, hand the copies over.
         if event.rows:
-            self._push_names(frozenset(r.name for r in self.session.service.rows()))
+            self._push_names(frozenset(r.name for r in self.session.rows()))
         op = event.operation
         if op is not None and op.owner == self.owner and op.action == "create":
             snapshot = replace(op, field_errors=dict(op.field_errors))
@@ -599,7 +601,7 @@ class CreateForm(SnapshotDisplay, FormControls, w.VBox):
             return
         self._closed = True
         self._unsubscribe()
-        self.session.runner.cancel_owner(self.owner)
+        self.session.cancel_queued(self.owner)
         for child in self.children:
             close_tree(child)
         if self._own_bridge:
@@ -620,6 +622,6 @@ def errors_message(exc: BaseException) -> str:
 
 def _safe_json(form: CreateForm) -> dict[str, Any]:
     try:
-        return flatten(wire_v1.spec_to_json(form.spec()))
+        return flatten(form.session.preview_create(form.spec()))
     except Exception:
         return {}

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from insta_nb.engine import EngineSnapshot, JobInfo, JobKind
-from insta_nb.service import ServiceEvent
+from insta_nb.session import EngineSnapshot, JobInfo, JobKind, ServiceEvent
 from insta_nb.widgets._bridge import Bridge, TimerHandle
 from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.banner import Banner
@@ -176,10 +175,10 @@ class QueueView(SnapshotDisplay, w.VBox):
             return
         self._wanted = False
         self._last_draw = self.bridge.timers.now()
-        engine = self.session.runner.engine
+        session = self.session
 
         async def take() -> EngineSnapshot:
-            return engine.snapshot()
+            return session.engine_snapshot()
 
         self.bridge.run(take, on_result=self.show_snapshot, what="read the queue")
 
@@ -226,7 +225,7 @@ class QueueView(SnapshotDisplay, w.VBox):
             return
         row.cancel.disabled = True
         row.cancel.description = "Cancelling…"
-        self.session.runner.cancel_job(job_id)
+        self.session.cancel_job(job_id)
 
     @property
     def job_rows(self) -> dict[int, _JobRow]:

@@ -243,7 +243,7 @@ def test_the_queue_view_shows_queued_creates_and_cancels_one(lab: Lab, browser_p
     queue = open_tab(page, "Request queue")
 
     def queued(name: str) -> Locator:
-        return queue.locator(".widget-hbox", has_text=f"POST create {name}")
+        return queue.locator(".widget-hbox", has_text=f"create {name}")
 
     expect(queued(last_name)).to_have_count(1, timeout=SLOW)
     expect(queued(first_name)).to_have_count(1)

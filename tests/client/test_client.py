@@ -14,8 +14,10 @@ from typing import Any
 import httpx
 import pytest
 
-from insta_nb import errors, wire_v1
-from insta_nb.client import RETRY_AFTER_CAP, ApiClient, parse_retry_after
+from insta_nb import errors
+from insta_nb.backends.http import RETRY_AFTER_CAP, parse_retry_after
+from insta_nb.backends.v1 import ApiClient
+from insta_nb.backends.v1 import wire as wire_v1
 from insta_nb.credentials import Credentials, Secret
 from insta_nb.models import (
     BundleSpec,

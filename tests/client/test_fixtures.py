@@ -16,11 +16,11 @@ from typing import Any
 import httpx
 import pytest
 
-from insta_nb import wire_v1
-from insta_nb.client import ApiClient
+from insta_nb.backends.v1 import ApiClient
+from insta_nb.backends.v1 import wire as wire_v1
+from insta_nb.backends.v1.validation import validate_firewall_rule, validate_spec
 from insta_nb.credentials import Credentials, Secret
 from insta_nb.models import ClusterStatus, RackAllocation
-from insta_nb.validation import validate_firewall_rule, validate_spec
 
 FIXTURES = Path(os.environ.get("INSTA_NB_REAL_FIXTURES", "/work/shared/fixtures/real"))
 

@@ -17,6 +17,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from insta_nb import catalog, errors
+from insta_nb.backends.v1.validation import (
+    UNCHECKED,
+    check_firewall_rule,
+    check_legacy_spec,
+    check_spec,
+    validate_firewall_rule,
+    validate_legacy_spec,
+    validate_spec,
+)
 from insta_nb.models import (
     BundleSpec,
     ClusterSpec,
@@ -25,15 +34,6 @@ from insta_nb.models import (
     LegacyRack,
     ProviderSpec,
     RackAllocation,
-)
-from insta_nb.validation import (
-    UNCHECKED,
-    check_firewall_rule,
-    check_legacy_spec,
-    check_spec,
-    validate_firewall_rule,
-    validate_legacy_spec,
-    validate_spec,
 )
 
 FIELD_NAME = re.compile(r"[A-Za-z]+(\[\d+\])?(\.[A-Za-z]+(\[\d+\])?)*")
@@ -709,7 +709,7 @@ def test_not_even_a_spec_does_not_raise(thing: Any) -> None:
 
 
 def test_unchecked_is_reported_rather_than_raised(monkeypatch: pytest.MonkeyPatch) -> None:
-    from insta_nb import validation
+    from insta_nb.backends.v1 import validation
 
     def boom(*args: Any) -> None:
         raise RuntimeError("rule bug")

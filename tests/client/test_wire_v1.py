@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from insta_nb import errors, wire_v1
+from insta_nb import errors
+from insta_nb.backends.v1 import wire as wire_v1
 from insta_nb.models import (
     BundleSpec,
     ClusterSpec,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from insta_nb.client import ApiClient
+from insta_nb.backends.v1 import ApiClient
 from insta_nb.config import EngineSettings
 from insta_nb.credentials import Credentials
 from insta_nb.engine import EngineRunner, JobKind, Request

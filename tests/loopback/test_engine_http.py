@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from insta_nb.client import ApiClient
+from insta_nb.backends.v1 import ApiClient
 from insta_nb.engine import Engine, EngineRunner, JobKind, Request
 from tests.loopback.conftest import (
     INTERVAL,

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from insta_nb.client import ApiClient
+from insta_nb.backends.v1 import ApiClient
 from insta_nb.config import EngineSettings
 from insta_nb.credentials import Credentials
 from insta_nb.engine import Engine, JobKind, Request

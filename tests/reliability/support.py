@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from insta_nb.client import ApiClient
+from insta_nb.backends.v1 import ApiClient, V1Backend
 from insta_nb.config import EngineSettings, ServiceSettings
 from insta_nb.credentials import Credentials, Secret
 from insta_nb.engine import Engine, EngineSnapshot, MemorySlots, SlotStore
@@ -128,7 +128,11 @@ def make_world(
         rng=random.Random(seed),
     )
     service = ClusterService(
-        client, engine, service_settings or ServiceSettings(), clock=clock, rng=random.Random(seed)
+        V1Backend(client),
+        engine,
+        service_settings or ServiceSettings(),
+        clock=clock,
+        rng=random.Random(seed),
     )
     return World(clock, sim, client, engine, service)
 

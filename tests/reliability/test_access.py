@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from insta_nb import errors
+from insta_nb.backends.v1 import ApiClient, V1Backend
 from insta_nb.cli import build_parser
-from insta_nb.client import ApiClient
 from insta_nb.models import FirewallRuleSpec, LegacyClusterSpec, LegacyRack
 from insta_nb.simulator import Simulator, SimulatorSettings
 from insta_nb.simulator import server as sim_server
@@ -74,7 +74,7 @@ def test_a_read_only_key_refuses_every_mutation_locally() -> None:
                 call()
             assert "read-only" in str(info.value), name
             assert "nothing was sent" in str(info.value), name
-        client = world.session.client
+        client = world.session.backend.client  # type: ignore[attr-defined]
         direct = {
             "create": lambda: client.create_cluster(spec("ro")),
             "delete": lambda: client.delete_cluster(cid),
@@ -131,7 +131,9 @@ def _session_on(world: WidgetWorld, *, read_only: bool) -> Any:
 
     creds = simulator_credentials(world.sim, read_only=read_only)
     client = ApiClient(creds, transport=world.sim.transport())
-    return Session(client, world.runner, ServiceSettings().scaled(0.01), simulator=world.sim)
+    return Session(
+        V1Backend(client), world.runner, ServiceSettings().scaled(0.01), simulator=world.sim
+    )
 
 
 # --- binding ------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from insta_nb import catalog, errors, validation
+from insta_nb import catalog, errors
+from insta_nb.backends.v1 import validation
 from insta_nb.models import (
     BundleSpec,
     ClusterSpec,

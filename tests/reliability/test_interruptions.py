@@ -95,7 +95,7 @@ def test_interrupting_a_cell_that_waits_in_the_queue_cancels_its_job(kernel: Ker
     cluster of that name; the next sync call works."""
     kernel.ok("s.sync.list_clusters()")
     reply = kernel.run(
-        'announce("create", queued("POST create interrupted"))\n'
+        'announce("create", queued("create interrupted"))\n'
         's.sync.create_cluster(spec("interrupted"))',
         interrupt_when="READY: create",
     )
@@ -118,7 +118,7 @@ def test_an_interrupted_create_is_not_reported_as_sent(kernel: Kernel) -> None:
     settle(kernel)
     kernel.ok("s.sync.list_clusters()")
     reply = kernel.run(
-        'announce("create", queued("POST create interrupted_2"))\n'
+        'announce("create", queued("create interrupted_2"))\n'
         's.sync.create_cluster(spec("interrupted_2"))',
         interrupt_when="READY: create",
     )
@@ -142,7 +142,7 @@ def test_closing_a_widget_cancels_its_queued_jobs(kernel: Kernel) -> None:
         'form.name.value = "from_form"\n'
         "form.submit.click()\n"
         "for _ in range(1000):\n"
-        '    if queued("POST create from_form")(s.engine_snapshot()):\n'
+        '    if queued("create from_form")(s.engine_snapshot()):\n'
         "        break\n"
         "    await asyncio.sleep(0.005)\n"
         "form.close()\n"
@@ -178,7 +178,7 @@ def test_closing_the_table_cancels_its_queued_details_read_and_stops_polling(
         "    await asyncio.sleep(0.005)\n"
         "table.row_views[cid].details_toggle.value = True\n"
         "for _ in range(1000):\n"
-        '    rules = any("firewallRules" in j.label for j in s.engine_snapshot().queued)\n'
+        '    rules = any("firewall rule" in j.label for j in s.engine_snapshot().queued)\n'
         "    if rules and cid in table._detail_stops: break\n"
         "    await asyncio.sleep(0.005)\n"
         "table.close()\n"
@@ -187,7 +187,7 @@ def test_closing_the_table_cancels_its_queued_details_read_and_stops_polling(
     closed_at = reply.value
     time.sleep(3 * INTERVAL)
     middle = kernel.ok("emit(state())").value["requests"]
-    assert [r for r in middle[closed_at:] if "firewallRules" in r[1]] == []
+    assert [r for r in middle[closed_at:] if "firewall rule" in r[1]] == []
     time.sleep(3 * INTERVAL)
     after = kernel.ok("emit(state())").value["requests"]
     assert after[len(middle) :] == []
@@ -236,8 +236,8 @@ def test_rerunning_a_cell_cancels_its_queued_jobs_and_reports_the_sent_one(
     kernel.ok(
         "for _ in range(2000):\n"
         "    snap = s.engine_snapshot()\n"
-        '    sent = snap.in_flight == "POST create sent_one"\n'
-        '    if sent and queued("POST create queued_two")(snap):\n'
+        '    sent = snap.in_flight == "create sent_one"\n'
+        '    if sent and queued("create queued_two")(snap):\n'
         "        break\n"
         "    await asyncio.sleep(0.005)\n"
         "else:\n"

@@ -33,7 +33,7 @@ def test_a_storm_never_reaches_the_user_and_the_engine_recovers(
 
     async def body() -> dict[str, float]:
         existing = await world.drive(world.service.create_cluster(spec("before_storm")))
-        stop = world.service.watch()
+        stop = world.service.watch().stop
         start = world.clock.monotonic()
         world.sim.faults.storm_429.append((start, start + STORM))
         stop_recording = world.record_snapshots()

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from insta_nb import errors
-from insta_nb.client import ApiClient
+from insta_nb.backends.v1 import ApiClient, V1Backend
 from insta_nb.config import EngineSettings, ServiceSettings
 from insta_nb.credentials import Credentials
 from insta_nb.engine import Engine, MemorySlots
@@ -140,7 +140,7 @@ def engine_world(answer: str) -> tuple[FakeClock, ClusterService]:
     engine = Engine(
         EngineSettings(shared_slots=False), clock=clock, slots=MemorySlots(), rng=random.Random(1)
     )
-    return clock, ClusterService(client, engine, ServiceSettings(), clock=clock)
+    return clock, ClusterService(V1Backend(client), engine, ServiceSettings(), clock=clock)
 
 
 @pytest.mark.parametrize("answer", list(ANSWERS))
@@ -175,7 +175,7 @@ def test_through_the_engine_every_call_ends(
             return [t.exception() or t.result() for t in tasks]
         finally:
             await service.aclose()
-            await service.client.aclose()
+            await service.backend.aclose()
             await service.engine.aclose()
 
     results = asyncio.run(go())
@@ -235,6 +235,6 @@ def test_views_fed_such_errors_still_render(junk_world: WidgetWorld) -> None:
 
 def _refresh_once(world: WidgetWorld) -> Callable[[], Awaitable[None]]:
     async def refresh() -> None:
-        await world.session.service._refresh_once()
+        await world.session.service.refresh_once()
 
     return refresh

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import httpx
 
-from insta_nb.client import ApiClient
+from insta_nb.backends.v1 import ApiClient, V1Backend
 from insta_nb.config import EngineSettings, ServiceSettings
 from insta_nb.engine import EngineRunner
 from insta_nb.session import Session
@@ -42,7 +42,7 @@ class WidgetWorld:
 
     def watches(self) -> int:
         async def count() -> int:
-            return len(self.session.service._watches)
+            return len(self.session.service.watches)
 
         return self.on_engine(count)
 
@@ -86,5 +86,5 @@ def make_widget_world(
     creds = simulator_credentials(sim, read_only=read_only)
     runner = EngineRunner(engine_settings or EngineSettings(interval=INTERVAL, shared_slots=False))
     client = ApiClient(creds, transport=transport or sim.transport())
-    session = Session(client, runner, ServiceSettings().scaled(0.01), simulator=sim)
+    session = Session(V1Backend(client), runner, ServiceSettings().scaled(0.01), simulator=sim)
     return WidgetWorld(sim, clock, runner, session)

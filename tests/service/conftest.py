@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from insta_nb.client import ApiClient
+from insta_nb.backends.v1 import ApiClient, V1Backend
 from insta_nb.config import EngineSettings, ServiceSettings
 from insta_nb.credentials import Credentials
 from insta_nb.engine import Engine, MemorySlots
@@ -62,7 +62,7 @@ def make_world(*, read_only: bool = False, faults: Faults | None = None, seed: i
         rng=random.Random(seed),
     )
     service = ClusterService(
-        client, engine, ServiceSettings(), clock=clock, rng=random.Random(seed)
+        V1Backend(client), engine, ServiceSettings(), clock=clock, rng=random.Random(seed)
     )
     return World(clock, sim, engine, service)
 
@@ -92,7 +92,7 @@ def run(body: Callable[[], Awaitable[Any]], world: World) -> Any:
             return await body()
         finally:
             await world.service.aclose()
-            await world.service.client.aclose()
+            await world.service.backend.aclose()
             await world.engine.aclose()
 
     return asyncio.run(main())

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from insta_nb.client import ApiClient
+from insta_nb.backends.v1 import ApiClient, V1Backend
 from insta_nb.config import EngineSettings, ServiceSettings
 from insta_nb.credentials import Credentials
 from insta_nb.engine import EngineRunner
@@ -76,7 +76,7 @@ def make_world(
     assert creds is not None
     runner = EngineRunner(EngineSettings(interval=interval, shared_slots=False))
     client = ApiClient(creds, transport=sim.transport())
-    session = Session(client, runner, ServiceSettings().scaled(0.01), simulator=sim)
+    session = Session(V1Backend(client), runner, ServiceSettings().scaled(0.01), simulator=sim)
     return World(sim, clock, runner, session, ManualTimers())
 
 

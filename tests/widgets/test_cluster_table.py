@@ -38,7 +38,7 @@ def test_rows_appear_in_name_order_with_status_text_and_icon(
     world: World, table: ClusterTable
 ) -> None:
     assert "Loading" in table.empty_html.value
-    world.on_engine(world.session.service._refresh_once)  # one poll: an empty account
+    world.on_engine(world.session.service.refresh_once)  # one poll: an empty account
     table.bridge.drain()
     assert "No clusters" in table.empty_html.value
     assert table.updated_label.value.startswith("Last updated")
@@ -117,8 +117,8 @@ def test_details_open_watch_and_close_stops_watching(world: World, table: Cluste
     service = world.session.service
     view.details_toggle.value = True
     table.bridge.drain()
-    assert cluster in table._detail_stops
-    assert any(cluster in w.detail_ids for w in service._watches)
+    assert cluster in table._detail_watches
+    assert any(cluster in w.detail_ids for w in service.watches)
     world.on_engine(lambda: service.get_cluster(cluster))
     table.bridge.drain()
     html = view.details_html.value
@@ -127,7 +127,7 @@ def test_details_open_watch_and_close_stops_watching(world: World, table: Cluste
     assert "Firewall rules" in html
     view.details_toggle.value = False
     world.on_engine(_noop)  # the stop() call went to the engine loop before this
-    assert not service._watches
+    assert not service.watches
     assert view.details_html.layout.display == "none"
 
 
@@ -136,32 +136,51 @@ def test_the_table_watches_while_alive_and_stops_when_closed(world: World) -> No
     table = ClusterTable(world.session, bridge=bridge)
     bridge.drain()
     service = world.session.service
-    assert len(service._watches) == 1
+    assert len(service.watches) == 1
     table.close()
     world.on_engine(_noop)
-    assert not service._watches
+    assert not service.watches
     assert table.comm is None
 
 
-def test_refresh_controls_act_on_the_service(world: World, table: ClusterTable) -> None:
-    service = world.session.service
-    assert table.interval_choice.description
-    assert table.pause_toggle.tooltip
-    assert table.refresh_button.tooltip
-    table.interval_choice.value = 60.0
-    assert service.refresh_interval == 60.0
-    assert dict(REFRESH_CHOICES)[table.interval_choice.label] == 60.0
-    table.interval_choice.value = 0.0  # "auto": the service's own policy
-    assert service.refresh_interval is None
-    table.pause_toggle.value = True
-    assert service.paused is True
-    assert table.pause_toggle.description == "Resume"
-    assert "paused" in table.updated_label.value
-    table.pause_toggle.value = False
-    assert service.paused is False
-    table.refresh_button.click()
-    table.refresh_button.click()
+def test_refresh_controls_act_on_this_tables_watch_only(world: World) -> None:
+    mine = ClusterTable(world.session, bridge=world.bridge())
+    other = ClusterTable(world.session, bridge=world.bridge())
+    for t in (mine, other):
+        t.bridge.drain()
     world.on_engine(_noop)
+    assert mine.interval_choice.description
+    assert mine.pause_toggle.tooltip
+    assert mine.refresh_button.tooltip
+    watch, others = mine._watch, other._watch
+    assert watch is not None and others is not None and watch is not others
+
+    mine.interval_choice.value = 60.0
+    world.on_engine(_noop)  # the change went to the engine loop before this
+    assert watch.period == 60.0
+    assert others.period is None  # the other table keeps its own period
+    assert dict(REFRESH_CHOICES)[mine.interval_choice.label] == 60.0
+    mine.interval_choice.value = 0.0  # "auto": the service's own policy
+    world.on_engine(_noop)
+    assert watch.period is None
+
+    mine.pause_toggle.value = True
+    world.on_engine(_noop)
+    assert watch.paused is True
+    assert others.paused is False  # pausing one table leaves the other refreshing
+    assert mine.pause_toggle.description == "Resume"
+    assert "paused" in mine.updated_label.value
+    assert "paused" not in other.updated_label.value
+    mine.pause_toggle.value = False
+    world.on_engine(_noop)
+    assert watch.paused is False
+    mine.refresh_button.click()
+    mine.refresh_button.click()
+    world.on_engine(_noop)
+    mine.close()
+    other.close()
+    world.on_engine(_noop)
+    assert not world.session.service.watches
 
 
 def test_banner_counts_down_a_rate_limit_pause_then_disappears(

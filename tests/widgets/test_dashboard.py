@@ -28,10 +28,10 @@ def test_dashboard_composes_the_views_and_closes_them(
     assert board.notice.layout.display != "none"
     assert board.tabs.titles == ("Clusters", "Create", "Request queue")
     board.bridge.drain()
-    assert len(world.session.service._watches) == 1
+    assert len(world.session.service.watches) == 1
     board.close()
     world.on_engine(_nothing)
-    assert not world.session.service._watches
+    assert not world.session.service.watches
     assert board.form.comm is None
 
 

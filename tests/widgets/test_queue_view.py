@@ -46,7 +46,7 @@ def test_queued_jobs_are_listed_by_class_and_cancel_drops_one() -> None:
         assert [r.position.value for r in rows] == ["#1", "#2", "#3"]
         assert rows[0].eta.value.startswith(("in ≈", "sends next"))
         assert rows[0].owner.value == "cell:x"
-        assert "firewallRules" in rows[0].what.value
+        assert "firewall rules of" in rows[0].what.value
         assert all(r.cancel.tooltip for r in rows)
         assert "sent <b>1</b>" in view.stats.value
 

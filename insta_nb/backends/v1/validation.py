@@ -22,9 +22,9 @@ from contextlib import contextmanager
 from typing import Any, TypeGuard
 
 from insta_nb import catalog
+from insta_nb.backends.v1.wire import SPEC_KEYS
 from insta_nb.errors import ValidationError
 from insta_nb.models import ClusterSpec, FirewallRuleSpec, LegacyClusterSpec
-from insta_nb.wire_v1 import SPEC_KEYS
 
 __all__ = [
     "UNCHECKED",
@@ -55,7 +55,6 @@ _LEGACY_PROVIDERS = {
     "AZURE_AZ": "AZURE_AZ",
     "GCP": "GCP",
 }
-_NO_PCI_WITH = ("SPARK", "ZEPPELIN")
 
 
 class _Report:
@@ -358,7 +357,7 @@ def _check_pci(report: _Report, facts: _SpecFacts, spec: ClusterSpec) -> None:
         report.add("pciCompliantCluster", "Must be true or false.")
     elif pci and facts.provider is not None and facts.provider != "AWS_VPC":
         report.add("pciCompliantCluster", "PCI compliance is only available on AWS_VPC.")
-    elif pci and any(b in facts.bundles for b in _NO_PCI_WITH):
+    elif pci and any(b in facts.bundles for b in catalog.NO_PCI_WITH):
         report.add(
             "pciCompliantCluster", "PCI compliance cannot be combined with SPARK or ZEPPELIN."
         )

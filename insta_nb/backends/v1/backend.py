@@ -1,0 +1,154 @@
+"""The Provisioning API v1 behind the :class:`~insta_nb.backend.Backend` seam.
+
+Joins the three v1 modules: :mod:`.client` (one attempt per endpoint), :mod:`.wire`
+(paths and JSON) and :mod:`.validation` (what the API would refuse, by field), and holds
+the v1 rules the service needs without knowing HTTP: which failed create proves the API
+refused the work (a 503, per the reference), and how an account with no encryption keys
+answers (404, treated as an empty list).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+import httpx
+
+from insta_nb import errors
+from insta_nb.backend import Op, describe
+from insta_nb.backends.v1 import validation, wire
+from insta_nb.backends.v1.client import ApiClient
+from insta_nb.config import DEFAULT_REQUEST_TIMEOUT
+from insta_nb.credentials import Credentials
+from insta_nb.models import (
+    ClusterDetails,
+    ClusterSpec,
+    ClusterSummary,
+    EncryptionKey,
+    FirewallRule,
+    FirewallRuleSpec,
+    LegacyClusterSpec,
+)
+
+__all__ = ["V1Backend"]
+
+#: Longest alias or ARN we send; real ones are far shorter (an ARN is at most 2048).
+_MAX_KEY_TEXT = 2048
+
+
+def _text_problem(value: object, what: str) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return f"Give the key's {what} (a non-empty string)."
+    if len(value) > _MAX_KEY_TEXT:
+        return f"The {what} is too long (at most {_MAX_KEY_TEXT} characters)."
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return f"The {what} contains characters that cannot be sent (lone surrogates)."
+    return None
+
+
+class V1Backend:
+    """An account on the Provisioning API v1."""
+
+    api = "v1"
+
+    def __init__(self, client: ApiClient) -> None:
+        self.client = client
+
+    @classmethod
+    def open(
+        cls,
+        credentials: Credentials,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = DEFAULT_REQUEST_TIMEOUT,
+    ) -> V1Backend:
+        """A backend with its own connection pool for ``credentials``."""
+        return cls(ApiClient(credentials, transport=transport, timeout=timeout))
+
+    @property
+    def username(self) -> str:
+        return self.client.username
+
+    @property
+    def api_url(self) -> str:
+        return self.client.api_url
+
+    @property
+    def read_only(self) -> bool:
+        return self.client.read_only
+
+    def __repr__(self) -> str:
+        return f"V1Backend({self.client!r})"
+
+    # --- rules ----------------------------------------------------------------------------
+
+    def label(self, op: Op, subject: str = "") -> str:
+        return describe(op, subject)
+
+    def check_id(self, value: object, field: str = "clusterId") -> str:
+        return wire.check_path_id(value, field)
+
+    def validate_spec(
+        self, spec: ClusterSpec, *, encryption_key_ids: Collection[str] | None = None
+    ) -> dict[str, str]:
+        return validation.validate_spec(spec, encryption_key_ids=encryption_key_ids)
+
+    def validate_legacy_spec(self, spec: LegacyClusterSpec) -> dict[str, str]:
+        return validation.validate_legacy_spec(spec)
+
+    def validate_firewall_rule(self, rule: FirewallRuleSpec) -> dict[str, str]:
+        return validation.validate_firewall_rule(rule)
+
+    def validate_encryption_key(self, alias: str, arn: str) -> dict[str, str]:
+        problems = {"alias": _text_problem(alias, "alias"), "arn": _text_problem(arn, "ARN")}
+        return {k: v for k, v in problems.items() if v is not None}
+
+    def preview_create(self, spec: ClusterSpec) -> Mapping[str, Any]:
+        return wire.spec_to_json(spec)
+
+    def create_refused(self, error: errors.InstaError) -> bool:
+        # The reference: 503 "the request was not processed"; anything else is ambiguous.
+        return isinstance(error, errors.ServerError) and error.status == 503
+
+    # --- one attempt each ------------------------------------------------------------------
+
+    async def list_clusters(self) -> list[ClusterSummary]:
+        return await self.client.list_clusters()
+
+    async def get_cluster(self, cluster_id: str) -> ClusterDetails:
+        return await self.client.get_cluster(cluster_id)
+
+    async def create_cluster(self, spec: ClusterSpec) -> str:
+        return await self.client.create_cluster(spec)
+
+    async def create_cluster_legacy(self, spec: LegacyClusterSpec) -> str:
+        return await self.client.create_cluster_legacy(spec)
+
+    async def delete_cluster(self, cluster_id: str) -> None:
+        await self.client.delete_cluster(cluster_id)
+
+    async def list_firewall_rules(self, cluster_id: str) -> list[FirewallRule]:
+        return await self.client.list_firewall_rules(cluster_id)
+
+    async def add_firewall_rule(self, cluster_id: str, rule: FirewallRuleSpec) -> None:
+        await self.client.add_firewall_rule(cluster_id, rule)
+
+    async def delete_firewall_rule(self, cluster_id: str, rule: FirewallRuleSpec) -> None:
+        await self.client.delete_firewall_rule(cluster_id, rule)
+
+    async def list_encryption_keys(self) -> list[EncryptionKey]:
+        try:
+            return await self.client.list_encryption_keys()
+        except errors.NotFoundError:
+            return []  # the reference does not say how an account with no keys answers
+
+    async def add_encryption_key(self, alias: str, arn: str) -> str:
+        return await self.client.add_encryption_key(alias, arn)
+
+    async def delete_encryption_key(self, key_id: str) -> None:
+        await self.client.delete_encryption_key(key_id)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()

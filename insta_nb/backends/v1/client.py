@@ -1,0 +1,175 @@
+"""The Provisioning API v1 as coroutines: one per endpoint, one HTTP attempt per call.
+
+Paths and JSON live in :mod:`.wire`; the attempt itself, and the translation of every
+transport error and status into :mod:`insta_nb.errors`, in :mod:`insta_nb.backends.http`.
+Ids that go into paths are checked first by the backend, so a call acts on the id it
+was given and nothing else.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import httpx
+
+from insta_nb.backends.http import DEFAULT_USER_AGENT, HttpChannel
+from insta_nb.backends.v1 import wire
+from insta_nb.config import DEFAULT_REQUEST_TIMEOUT
+from insta_nb.credentials import Credentials
+from insta_nb.models import (
+    ClusterDetails,
+    ClusterSpec,
+    ClusterSummary,
+    EncryptionKey,
+    FirewallRule,
+    FirewallRuleSpec,
+    LegacyClusterSpec,
+)
+
+__all__ = ["ApiClient"]
+
+
+class ApiClient:
+    """Async client of the Provisioning API v1: one coroutine and one attempt per endpoint.
+
+    Args:
+        credentials: Who to be. A read-only key refuses every mutation locally.
+        transport: An httpx transport, e.g. ``httpx.MockTransport`` or the simulator's
+            ``httpx.ASGITransport``. ``None`` uses the network (https only, except loopback).
+        timeout: Seconds for each phase of one attempt (connect, write, read, pool).
+        user_agent: The ``User-Agent`` header.
+
+    Use it as an async context manager, or call :meth:`aclose` when done.
+    """
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        user_agent: str = DEFAULT_USER_AGENT,
+    ) -> None:
+        self._http = HttpChannel(
+            credentials, transport=transport, timeout=timeout, user_agent=user_agent
+        )
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the key can only read (mutations are refused locally)."""
+        return self._http.read_only
+
+    @property
+    def username(self) -> str:
+        """The Instaclustr user this client acts as."""
+        return self._http.username
+
+    @property
+    def api_url(self) -> str:
+        """Base URL of the API."""
+        return self._http.api_url
+
+    def __repr__(self) -> str:
+        return repr(self._http).replace("HttpChannel(", "ApiClient(", 1)
+
+    async def aclose(self) -> None:
+        """Close the connection pool. Idempotent."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> ApiClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # --- clusters -----------------------------------------------------------------------------
+
+    async def list_clusters(self) -> list[ClusterSummary]:
+        """Every active cluster of the account (the API answers 404 when there are none)."""
+        reply = await self._http.call("GET", wire.LIST_CLUSTERS_PATH, ok_statuses=frozenset({404}))
+        if reply.status == 404:
+            return []
+        return reply.parse(wire.parse_cluster_list)
+
+    async def get_cluster(self, cluster_id: str) -> ClusterDetails:
+        """Status of one cluster (the API answers 202, sometimes 200).
+
+        Raises:
+            UnexpectedResponseError: The body describes a different cluster.
+        """
+        reply = await self._http.call("GET", wire.cluster_path(cluster_id))
+        details = reply.parse(lambda b: wire.parse_cluster_details(b, cluster_id=cluster_id))
+        if details.id.lower() != cluster_id.lower():
+            raise reply.unexpected(f"asked for cluster {cluster_id}, got {details.id}")
+        return details
+
+    async def create_cluster(self, spec: ClusterSpec) -> str:
+        """Create a cluster (extended format); returns the new id. Never retried here."""
+        reply = await self._http.call(
+            "POST", wire.CREATE_EXTENDED_PATH, body=wire.spec_to_json(spec)
+        )
+        return reply.parse(wire.parse_created_id)
+
+    async def create_cluster_legacy(self, spec: LegacyClusterSpec) -> str:
+        """Create a cluster with the legacy body (``POST /provisioning/v1/``); returns the id."""
+        reply = await self._http.call(
+            "POST", wire.CREATE_LEGACY_PATH, body=wire.legacy_spec_to_json(spec)
+        )
+        return reply.parse(wire.parse_created_id)
+
+    async def delete_cluster(self, cluster_id: str) -> str:
+        """Mark a cluster for deletion; returns the API's message (may be empty)."""
+        reply = await self._http.call("DELETE", wire.cluster_path(cluster_id))
+        if reply.data is None:
+            return ""
+        return reply.parse(wire.parse_message)
+
+    # --- firewall rules ------------------------------------------------------------------------
+
+    async def list_firewall_rules(self, cluster_id: str) -> list[FirewallRule]:
+        """The cluster's firewall rules, each with a status per rule type."""
+        reply = await self._http.call("GET", wire.firewall_rules_path(cluster_id))
+        return reply.parse(wire.parse_firewall_rules)
+
+    async def add_firewall_rule(self, cluster_id: str, rule: FirewallRuleSpec) -> None:
+        """Add a rule. A rule that already exists raises ``ConflictError`` (409)."""
+        await self._http.call(
+            "POST",
+            wire.firewall_rules_path(cluster_id),
+            body=wire.firewall_rule_to_json(rule),
+        )
+
+    async def delete_firewall_rule(self, cluster_id: str, rule: FirewallRuleSpec) -> None:
+        """Remove a rule: a DELETE whose JSON body names the rule."""
+        await self._http.call(
+            "DELETE",
+            wire.firewall_rules_path(cluster_id),
+            body=wire.firewall_rule_to_json(rule),
+        )
+
+    # --- encryption keys ------------------------------------------------------------------------
+
+    async def list_encryption_keys(self) -> list[EncryptionKey]:
+        """The AWS KMS keys registered with the account."""
+        reply = await self._http.call("GET", wire.ENCRYPTION_KEYS_PATH)
+        return reply.parse(wire.parse_encryption_keys)
+
+    async def add_encryption_key(
+        self, alias: str, arn: str, provider_account: str | None = None
+    ) -> str:
+        """Register an AWS KMS key; returns its id (usable as ``diskEncryptionKey``)."""
+        reply = await self._http.call(
+            "POST",
+            wire.ENCRYPTION_KEYS_PATH,
+            body=wire.encryption_key_to_json(alias, arn, provider_account),
+        )
+        return reply.parse(wire.parse_created_id)
+
+    async def delete_encryption_key(self, key_id: str) -> None:
+        """Remove a registered key."""
+        await self._http.call("DELETE", wire.encryption_key_path(key_id))

@@ -1,0 +1,215 @@
+"""Keeping the inventory fresh while someone watches, and waiting for one cluster.
+
+Each view holds its own :class:`Watch` with its own settings (paused, period), so pausing
+one table leaves the others refreshing. One poller serves every watch of a service: one
+list call refreshes every cluster's status, and per-cluster status calls are made only
+for clusters a view shows in detail or that are in transition. It polls fast after a
+mutation or while anything changes, at the shortest period a watch asks for when steady,
+and stops when nobody watches. Watches are changed on the engine loop only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import random
+from collections.abc import Callable, Collection
+from typing import Any
+
+from insta_nb import errors
+from insta_nb.engine import JobKind
+from insta_nb.models import ClusterDetails, ClusterStatus
+from insta_nb.service.context import ServiceContext
+from insta_nb.service.events import ServiceEvent
+
+__all__ = ["Watch", "Watcher"]
+
+_ids = itertools.count(1)
+
+
+class Watch:
+    """One view's interest in the inventory. Change it on the engine loop only."""
+
+    def __init__(self, watcher: Watcher, detail_ids: Collection[str], period: float | None):
+        self._watcher = watcher
+        #: Clusters this view shows in detail (their status is fetched on every refresh).
+        self.detail_ids = set(detail_ids)
+        #: Steady refresh period this view asks for (``None``: the settings' default).
+        self.period = period
+        #: A paused watch asks for no refreshes; other watches go on.
+        self.paused = False
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        self._watcher.wake()
+
+    def set_period(self, period: float | None) -> None:
+        self.period = period
+        self._watcher.wake()
+
+    def refresh_now(self) -> None:
+        """Refresh at the next free slot, even while paused."""
+        self._watcher.refresh_now()
+
+    def stop(self) -> None:
+        self._watcher.remove(self)
+
+    @property
+    def active(self) -> bool:
+        return self in self._watcher.watches
+
+
+class Watcher:
+    """The poller of one service."""
+
+    def __init__(self, ctx: ServiceContext, rng: random.Random) -> None:
+        self._ctx = ctx
+        self._rng = rng
+        self.watches: list[Watch] = []
+        self._poller: asyncio.Task[None] | None = None
+        self._poke: asyncio.Event | None = None
+        self._forced = False
+        self._fast_until = float("-inf")
+        #: Owner of this service's background refreshes (cancelled when nobody watches).
+        self.owner = f"insta_nb:poller:{next(_ids)}"
+        self.last_refresh: float | None = None
+        self.last_refresh_error: str | None = None
+        ctx.on_mutation.append(self._after_mutation)
+
+    def watch(self, detail_ids: Collection[str] = (), period: float | None = None) -> Watch:
+        handle = Watch(self, detail_ids, period)
+        self.watches.append(handle)
+        self._ensure_poller()
+        return handle
+
+    def remove(self, handle: Watch) -> None:
+        if handle in self.watches:
+            self.watches.remove(handle)
+        if not self.watches:
+            # Nobody watches: refreshes still queued would be wasted slots.
+            self._ctx.engine.cancel_owner(self.owner)
+        self.wake()
+
+    def refresh_now(self) -> None:
+        self._forced = True
+        self._ensure_poller()
+        self.wake()
+
+    def wake(self) -> None:
+        if self._poke is not None:
+            self._poke.set()
+
+    def _after_mutation(self) -> None:
+        self._fast_until = self._ctx.clock.monotonic() + self._ctx.settings.fast_after_mutation
+        self.wake()
+
+    async def wait_for_status(
+        self,
+        cluster_id: str,
+        target: ClusterStatus,
+        *,
+        timeout: float,
+        on_progress: Callable[[ClusterDetails], None] | None,
+        owner: str | None,
+    ) -> ClusterDetails:
+        ctx = self._ctx
+        end = ctx.clock.monotonic() + timeout
+        while True:
+            details = await ctx.get_cluster(cluster_id, owner=owner)
+            if on_progress is not None:
+                on_progress(details)
+            if details.status is target:
+                return details
+            stuck = [
+                n
+                for n in details.nodes
+                if n.status in (ClusterStatus.FAILED, ClusterStatus.DEFERRED)
+            ]
+            if details.status in (ClusterStatus.FAILED, ClusterStatus.DELETED) or stuck:
+                what = stuck[0].status.value if stuck else details.status.value
+                raise errors.InstaError(
+                    f"cluster {cluster_id} will not reach {target.value}: a node is {what}"
+                )
+            if ctx.clock.monotonic() >= end:
+                raise errors.DeadlineExceededError(
+                    f"cluster {cluster_id} did not reach {target.value} within {timeout:.0f} s"
+                )
+            await ctx.clock.sleep(ctx.settings.fast_poll)
+
+    # --- the poller ------------------------------------------------------------------------
+
+    def _ensure_poller(self) -> None:
+        if self._poke is None:
+            self._poke = asyncio.Event()
+        if self._poller is None or self._poller.done():
+            self._poller = asyncio.get_running_loop().create_task(self._poll_loop())
+
+    def _period(self) -> float | None:
+        """Seconds until the next refresh; ``None`` while every watch is paused."""
+        periods = [w.period or self._ctx.settings.steady_poll for w in self.watches if not w.paused]
+        if not periods:
+            return None
+        settings = self._ctx.settings
+        busy = self._ctx.clock.monotonic() < self._fast_until or any(
+            r.status.is_transitional or r.pending for r in self._ctx.inventory
+        )
+        steady = min(periods)
+        return min(settings.fast_poll, steady) if busy else steady
+
+    async def _poll_loop(self) -> None:
+        assert self._poke is not None
+        while self.watches:
+            self._poke.clear()
+            if self._forced or any(not w.paused for w in self.watches):
+                self._forced = False
+                await self._refresh_once()
+            period = self._period()
+            poked = asyncio.ensure_future(self._poke.wait())
+            waits: set[asyncio.Future[Any]] = {poked}
+            if period is not None:
+                # Jittered so that kernels watching the same account drift apart.
+                waits.add(
+                    asyncio.ensure_future(
+                        self._ctx.clock.sleep(period * self._rng.uniform(0.9, 1.1))
+                    )
+                )
+            try:
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for waiter in waits:
+                    waiter.cancel()
+
+    async def _refresh_once(self) -> None:
+        ctx = self._ctx
+        try:
+            await ctx.list_clusters(kind=JobKind.POLL, owner=self.owner)
+            wanted = {i for w in self.watches for i in w.detail_ids}
+            for row in ctx.inventory:
+                if row.details is None or row.status.is_transitional or row.pending:
+                    wanted.add(row.id)
+            wanted &= {r.id for r in ctx.inventory}
+            await asyncio.gather(*(self._refresh_details(i) for i in wanted))
+            self.last_refresh, self.last_refresh_error = ctx.clock.time(), None
+            ctx.emit(ServiceEvent(poll_error=None, refreshed=True))
+        except errors.JobCancelledError:
+            return  # the last watcher left; nothing to report
+        except errors.InstaError as exc:
+            self.last_refresh_error = exc.message
+            ctx.emit(ServiceEvent(poll_error=exc.message, refreshed=True))
+
+    async def _refresh_details(self, cluster_id: str) -> None:
+        ctx = self._ctx
+        try:
+            await ctx.get_cluster(cluster_id, kind=JobKind.POLL, owner=self.owner)
+        except errors.NotFoundError:
+            # Deleted between the list and this call: the list will agree next time.
+            if ctx.inventory.remove(cluster_id):
+                ctx.bus.rows_changed({cluster_id})
+
+    async def aclose(self) -> None:
+        self.watches.clear()
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
