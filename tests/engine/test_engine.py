@@ -387,3 +387,38 @@ def test_closing_fails_queued_jobs(
             await engine.run(api.request("x"))
 
     arun(body)
+
+
+def test_each_request_keeps_its_sessions_own_pace_on_a_shared_engine(
+    arun: Run, engine: Engine, api: FakeAPI, clock: FakeClock
+) -> None:
+    """Two sessions to one host share its engine but not their settings: a slower
+    session's requests wait its own interval, a faster one's the engine's."""
+
+    async def body() -> None:
+        slow = [start(engine, api, f"slow{i}", pace=4 * INTERVAL) for i in range(3)]
+        await clock.run_until(lambda: all(t.done() for t in slow))
+        fast = [start(engine, api, f"fast{i}") for i in range(3)]
+        await clock.run_until(lambda: all(t.done() for t in fast))
+
+    arun(body)
+    gaps = api.gaps()
+    assert gaps[:2] == [pytest.approx(4 * INTERVAL)] * 2
+    assert gaps[3:] == [pytest.approx(INTERVAL)] * 2
+    assert engine.settings.interval == INTERVAL  # nobody reconfigured the engine
+
+
+def test_a_requests_own_retry_budget_bounds_its_retries(
+    arun: Run, engine: Engine, api: FakeAPI, clock: FakeClock
+) -> None:
+    api.script["short"] = [errors.status_error(502, "down")] * 1_000
+
+    async def body() -> float:
+        start_at = clock.monotonic()
+        task = start(engine, api, "short", retry_budget=30.0)
+        await clock.run_until(task.done, limit=3_600)
+        assert isinstance(task.exception(), errors.ServerError)
+        return clock.monotonic() - start_at
+
+    took = arun(body)
+    assert took <= 30.0 + engine.settings.backoff_cap

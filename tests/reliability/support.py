@@ -20,6 +20,7 @@ from insta_nb.backends.v1 import ApiClient, V1Backend
 from insta_nb.config import EngineSettings, ServiceSettings
 from insta_nb.credentials import Credentials, Secret
 from insta_nb.engine import Engine, EngineSnapshot, MemorySlots, SlotStore
+from insta_nb.engine.journal import CreateJournal
 from insta_nb.models import BundleSpec, ClusterSpec, ProviderSpec, RackAllocation
 from insta_nb.service import ClusterService
 from insta_nb.simulator import Faults, RequestRecord, Simulator, SimulatorSettings
@@ -103,6 +104,7 @@ def make_world(
     count_rejected: bool = False,
     limiter: bool = True,
     slots: SlotStore | None = None,
+    journal: CreateJournal | None = None,
 ) -> World:
     """A fresh world; ``wrap`` may put a transport of the test's in front of the simulator."""
     clock = FakeClock()
@@ -126,6 +128,7 @@ def make_world(
         clock=clock,
         slots=slots or MemorySlots(),
         rng=random.Random(seed),
+        journal=journal,
     )
     service = ClusterService(
         V1Backend(client),

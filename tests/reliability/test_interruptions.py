@@ -174,12 +174,12 @@ def test_closing_the_table_cancels_its_queued_details_read_and_stops_polling(
     reply = kernel.ok(
         "table = ClusterTable(s)\n"
         "for _ in range(1000):\n"
-        "    if cid in table.row_views and table._stop_watch is not None: break\n"
+        "    if cid in table.row_views and table._watch is not None: break\n"
         "    await asyncio.sleep(0.005)\n"
         "table.row_views[cid].details_toggle.value = True\n"
         "for _ in range(1000):\n"
         '    rules = any("firewall rule" in j.label for j in s.engine_snapshot().queued)\n'
-        "    if rules and cid in table._detail_stops: break\n"
+        "    if rules and cid in table._detail_watches: break\n"
         "    await asyncio.sleep(0.005)\n"
         "table.close()\n"
         "emit(len(sim.log))\n"
@@ -187,7 +187,7 @@ def test_closing_the_table_cancels_its_queued_details_read_and_stops_polling(
     closed_at = reply.value
     time.sleep(3 * INTERVAL)
     middle = kernel.ok("emit(state())").value["requests"]
-    assert [r for r in middle[closed_at:] if "firewall rule" in r[1]] == []
+    assert [r for r in middle[closed_at:] if "firewallRules" in r[1]] == []
     time.sleep(3 * INTERVAL)
     after = kernel.ok("emit(state())").value["requests"]
     assert after[len(middle) :] == []

@@ -13,6 +13,7 @@ import pytest
 
 from insta_nb import errors
 from insta_nb.engine import MemorySlots
+from insta_nb.engine.journal import MemoryJournal
 from insta_nb.service import OperationState
 from insta_nb.simulator import Faults, Simulator
 
@@ -183,27 +184,23 @@ def test_two_forced_creates_of_one_name_both_ambiguous_each_adopt_their_own() ->
     assert sorted(results) == sorted(world.clusters_named("same"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the in-flight name check is per service (per process): two kernels creating "
-    "one name at the same moment both send, and the account gets two clusters",
-)
 def test_two_kernels_creating_one_name_at_once_make_one_cluster() -> None:
     """Injected: two kernels of one user on one machine (two services, two engines sharing
-    the machine's slot budget) create the same name 2.4 s apart, so that the second
-    one's duplicate check (a list) is sent before the first one's POST.
+    the machine's slot budget and create journal) create the same name 2.4 s apart, so
+    that the second one's duplicate check (a list) is sent before the first one's POST.
     Checked: the simulator holds one cluster of that name; the later kernel is refused
     before sending, as it is when it starts a moment later (once the cluster is listed).
-    Bug: the duplicate-name check sees the inventory and this process's creates in
-    flight; another process's create is invisible until it is listed.
-    Fix: the "create journal" that ``config.default_state_dir`` already mentions: names
-    of creates in flight (with pid and time) in a file of the state directory, under the
-    slot file's lock, checked before a create is queued and cleared when it settles.
-    (Across machines no client-side fix exists; the API allows duplicate names.)"""
-    slots = MemorySlots()  # one machine: the engines share the slot budget
-    first = make_world(seed=1, slots=slots)
+    Was a bug (strict xfail until the create journal): the duplicate-name check saw the
+    inventory and this process's creates in flight; another process's create was
+    invisible until it was listed. Fixed by the machine-wide create journal
+    (``insta_nb.engine.journal``), checked before a create is queued."""
+    slots = MemorySlots()  # one machine: the engines share the slot budget and journal
+    journal = MemoryJournal()
+    first = make_world(seed=1, slots=slots, journal=journal)
     # The second kernel's requests go to the first one's simulator (its own is unused).
-    second = make_world(seed=2, slots=slots, wrap=lambda _inner, _sim: first.sim.transport())
+    second = make_world(
+        seed=2, slots=slots, journal=journal, wrap=lambda _inner, _sim: first.sim.transport()
+    )
 
     async def second_kernel() -> str:
         await second.clock.sleep(2.4)

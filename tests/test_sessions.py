@@ -1,0 +1,105 @@
+"""Sessions never disturb each other: each keeps its own settings, and pacing is shared
+only by sessions to the same API host. Nothing here sends a request (building a session
+does not), so no test touches the network."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import insta_nb
+from insta_nb.session import Session, SyncSession
+
+REAL = ("someone", "provisioning-key-for-tests", "https://api.example.invalid")
+
+
+@pytest.fixture(autouse=True)
+def own_state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INSTA_NB_STATE_DIR", str(tmp_path))
+    for name in ("INSTA_NB_INTERVAL", "INSTACLUSTR_USERNAME", "INSTACLUSTR_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def sessions() -> Iterator[list[Session]]:
+    made: list[Session] = []
+    yield made
+    for session in made:
+        session.close()
+
+
+def test_a_later_connect_to_a_simulator_leaves_a_real_api_session_as_it_was(
+    sessions: list[Session],
+) -> None:
+    real = insta_nb.connect(*REAL)
+    sessions.append(real)
+    engine = real.service.engine
+    before = (real.settings, engine.settings, engine.interval, engine.slots)
+    demo = insta_nb.connect(simulator=True, interval=0.1)
+    sessions.append(demo)
+    assert (real.settings, engine.settings, engine.interval, engine.slots) == before
+    assert real.settings.interval == 2.5
+    assert real.settings.request_timeout == 60.0
+    assert demo.service.engine is not engine  # another host: another budget
+    assert demo.settings.interval == 0.1
+
+
+def test_a_real_api_session_after_a_simulator_paces_on_the_real_hosts_budget(
+    sessions: list[Session],
+) -> None:
+    demo = insta_nb.connect(simulator=True, interval=0.1)
+    sessions.append(demo)
+    real = insta_nb.connect(*REAL)
+    sessions.append(real)
+    assert real.service.engine is not demo.service.engine
+    assert real.service.engine.settings.budget_key == "api.example.invalid"
+    assert "api.example.invalid" in str(getattr(real.service.engine.slots, "path", ""))
+    assert real.settings.interval == 2.5
+
+
+def test_sessions_to_one_host_share_its_engine_but_keep_their_own_settings(
+    sessions: list[Session],
+) -> None:
+    first = insta_nb.connect(*REAL)
+    sessions.append(first)
+    second = insta_nb.connect(*REAL, interval=10.0)
+    sessions.append(second)
+    assert second.service.engine is first.service.engine  # one budget per host
+    assert first.settings.interval == 2.5
+    assert second.settings.interval == 10.0
+    assert first.service.engine.settings.interval == 2.5
+
+
+def test_an_interval_below_the_limit_is_refused_for_a_real_api_only(
+    sessions: list[Session],
+) -> None:
+    real = insta_nb.connect(*REAL, interval=0.1)
+    sessions.append(real)
+    assert real.settings.interval == 2.5
+    demo = insta_nb.connect(simulator=True, interval=0.1)
+    sessions.append(demo)
+    assert demo.settings.interval == 0.1
+
+
+def test_every_coroutine_of_a_session_has_its_blocking_twin() -> None:
+    coroutines = {
+        name
+        for name, value in vars(Session).items()
+        if not name.startswith("_") and inspect.iscoroutinefunction(value)
+    }
+    twins = {name for name in vars(SyncSession) if not name.startswith("_")}
+    assert coroutines == twins
+    for name in coroutines:
+        assert getattr(SyncSession, name)._method is vars(Session)[name]
+
+
+def test_a_blocking_twin_keeps_the_signature_and_docstring(sessions: list[Session]) -> None:
+    demo = insta_nb.connect(simulator=True, interval=0.01)
+    sessions.append(demo)
+    twin = demo.sync.create_cluster
+    assert twin.__doc__ == Session.create_cluster.__doc__
+    assert "adopt" in str(inspect.signature(twin))
+    assert demo.sync.list_clusters() == []
