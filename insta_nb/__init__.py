@@ -13,8 +13,8 @@ widget or a DataFrame.
 
 from __future__ import annotations
 
-from importlib import metadata as _metadata
 import typing as _typing
+from importlib import metadata as _metadata
 
 from insta_nb.backend import Backend
 from insta_nb.backends.v1 import ApiClient

@@ -219,4 +219,5 @@ def test_a_name_deleted_through_the_toolkit_can_be_created_again_at_once(
 
     first, refused, second = run(body, world)
     assert isinstance(refused, errors.ValidationError)
-    assert isinstance(second, str) and second != first
+    assert isinstance(second, str)
+    assert second != first

@@ -153,7 +153,9 @@ def test_refresh_controls_act_on_this_tables_watch_only(world: World) -> None:
     assert mine.pause_toggle.tooltip
     assert mine.refresh_button.tooltip
     watch, others = mine._watch, other._watch
-    assert watch is not None and others is not None and watch is not others
+    assert watch is not None
+    assert others is not None
+    assert watch is not others
 
     mine.interval_choice.value = 60.0
     world.on_engine(_noop)  # the change went to the engine loop before this
