@@ -1,23 +1,47 @@
 """Every default in one place, and the settings objects that carry them.
 
-Stdlib only. Values are for the real API; tests and benchmarks scale ``interval``
-down (e.g. 0.25 s) and every other time-based default is expressed relative to it
-where that matters.
+Stdlib only, and :mod:`insta_nb.errors` for its errors. Values are for the real API;
+tests and benchmarks scale ``interval`` down (e.g. 0.25 s) and every other time-based
+default is expressed relative to it where that matters.
+
+Settings from arguments and the environment are checked here, once, with errors that
+name the setting: a NaN or infinite interval compares false with every limit and
+would leave the engine waiting forever.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from insta_nb.errors import ConfigurationError
 
 __all__ = [
     "DEFAULT_API_URL",
     "DEFAULT_INTERVAL",
+    "ENV_INTERVAL",
+    "ENV_SIM_SPEED",
+    "ENV_STATE_DIR",
     "EngineSettings",
     "ServiceSettings",
+    "check_interval",
+    "check_number",
+    "check_state_dir",
     "default_state_dir",
+    "number_from_env",
+    "resolve_interval",
 ]
+
+#: Seconds between a response and the next request, machine-wide.
+ENV_INTERVAL = "INSTA_NB_INTERVAL"
+#: Lifecycle speed factor of the embedded simulator.
+ENV_SIM_SPEED = "INSTA_NB_SIM_SPEED"
+#: Directory of the machine-wide slot file (and create journal).
+ENV_STATE_DIR = "INSTA_NB_STATE_DIR"
 
 #: Where the real Provisioning API lives.
 DEFAULT_API_URL = "https://api.instaclustr.com"
@@ -35,15 +59,147 @@ DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 def default_state_dir() -> Path:
     """Per-user directory for the shared slot file and the create journal.
 
-    ``INSTA_NB_STATE_DIR`` overrides it (tests use a temporary directory).
+    ``INSTA_NB_STATE_DIR`` overrides it (tests use a temporary directory). Otherwise it
+    is ``.cache/insta_nb`` in the account's home directory as the password database
+    has it: not ``$HOME`` and not ``$XDG_RUNTIME_DIR``, which differ between a desktop
+    kernel and a cron job or ssh script of the same user, and would give them two
+    budgets for one IP.
     """
-    override = os.environ.get("INSTA_NB_STATE_DIR")
+    override = os.environ.get(ENV_STATE_DIR)
     if override:
-        return Path(override)
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    if runtime and Path(runtime).is_dir():
-        return Path(runtime) / "insta_nb"
-    return Path.home() / ".cache" / "insta_nb"
+        return Path(override).expanduser()
+    return _account_home() / ".cache" / "insta_nb"
+
+
+def _account_home() -> Path:
+    try:
+        import pwd
+
+        home = pwd.getpwuid(os.getuid()).pw_dir
+    except (ImportError, KeyError, AttributeError):  # Windows; a uid without an entry
+        home = ""
+    return Path(home) if home else Path.home()
+
+
+_WHAT = {ENV_SIM_SPEED: "a speed factor"}
+
+
+def check_number(value: object, setting: str, *, what: str = "a number of seconds") -> float:
+    """``value`` as a finite ``float`` above zero.
+
+    Args:
+        value: A number, or the text of an environment variable.
+        setting: The name the user knows the value by (an argument or a variable), used
+            in the error.
+        what: What the number means, for the error.
+
+    Raises:
+        ConfigurationError: ``value`` is not a number, not finite, or not above zero.
+    """
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:  # an int too large for a float
+            number = None
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            number = None
+    if number is None or not math.isfinite(number) or number <= 0:
+        shown = repr(value)
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        raise ConfigurationError(f"{setting} must be {what} above 0 (finite), not {shown}")
+    return number
+
+
+def check_interval(value: object, setting: str = "interval") -> float:
+    """An interval in seconds, finite and above zero; errors name ``setting``.
+
+    Raises:
+        ConfigurationError: The value is negative, zero, NaN, infinite or not a number.
+    """
+    return check_number(value, setting)
+
+
+def number_from_env(name: str, environ: Mapping[str, str] | None = None) -> float | None:
+    """A numeric setting (``INSTA_NB_INTERVAL``, ``INSTA_NB_SIM_SPEED``) from the environment.
+
+    Returns ``None`` when the variable is unset or empty.
+
+    Raises:
+        ConfigurationError: The variable is set to anything but a finite number above 0.
+    """
+    text = (os.environ if environ is None else environ).get(name)
+    if text is None or not text.strip():
+        return None
+    return check_number(text, name, what=_WHAT.get(name, "a number of seconds"))
+
+
+def resolve_interval(
+    interval: float | None, environ: Mapping[str, str] | None = None
+) -> float | None:
+    """The interval asked for: the argument, else ``INSTA_NB_INTERVAL``, else ``None``.
+
+    Raises:
+        ConfigurationError: The one that applies is not a finite number above 0; the
+            message names ``interval`` or ``INSTA_NB_INTERVAL``.
+    """
+    if interval is not None:
+        return check_interval(interval, "interval")
+    return number_from_env(ENV_INTERVAL, environ)
+
+
+def check_state_dir(directory: Path | str | None = None) -> Path:
+    """The slot file's directory, created if missing and checked usable.
+
+    Args:
+        directory: The directory to check; ``None`` means :func:`default_state_dir`.
+
+    Returns:
+        The directory, as an absolute path.
+
+    Raises:
+        ConfigurationError: It is relative, cannot be created, is not a directory or is
+            not writable; the message names ``INSTA_NB_STATE_DIR``.
+    """
+    path = default_state_dir() if directory is None else Path(directory).expanduser()
+    fix = f"set {ENV_STATE_DIR} to a directory this account can write"
+    if not path.is_absolute():
+        # Processes started in other directories would each get a budget of their own.
+        raise ConfigurationError(f"{ENV_STATE_DIR} must be an absolute path, not {str(path)!r}")
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ConfigurationError(f"the state directory {path} is not a directory: {fix}") from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigurationError(
+            f"the state directory {path} cannot be created ({reason}): {fix}"
+        ) from None
+    if not path.is_dir():
+        raise ConfigurationError(f"the state directory {path} is not a directory: {fix}")
+    probe = path / f".probe-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        probe.unlink()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigurationError(
+            f"the state directory {path} is not writable ({reason}): {fix}"
+        ) from None
+    return path
+
+
+#: Durations that may be zero or infinite (``inf``: no limit) but never NaN or negative.
+_DURATIONS = (
+    "request_timeout",
+    "retry_budget",
+    "backoff_cap",
+    "outage_queue_limit",
+    "probe_cap",
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +235,32 @@ class EngineSettings:
     state_dir: Path | None = None
     #: Identifies the budget: one slot file per API host.
     budget_key: str = "api.instaclustr.com"
+
+    def __post_init__(self) -> None:
+        # A NaN compares false with every limit and an infinite interval never elapses:
+        # either would leave the engine waiting forever on a busy loop.
+        check_interval(self.interval, "EngineSettings.interval")
+        check_interval(self.max_interval, "EngineSettings.max_interval")
+        factor = self.backoff_factor_429
+        if (
+            isinstance(factor, bool)
+            or not isinstance(factor, int | float)
+            or not (math.isfinite(factor) and factor >= 1)
+        ):
+            raise ConfigurationError(
+                f"EngineSettings.backoff_factor_429 must be a finite number >= 1, not {factor!r}"
+            )
+        for name in _DURATIONS:
+            value = getattr(self, name)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or math.isnan(value)
+                or value < 0
+            ):
+                raise ConfigurationError(
+                    f"EngineSettings.{name} must be a number of seconds >= 0, not {value!r}"
+                )
 
     def scaled(self, interval: float) -> EngineSettings:
         """The same policy at another interval, with time-based limits scaled alike.
