@@ -10,22 +10,38 @@ a clock step, a hostile co-tenant) are clamped.
 :class:`FileSlots` keeps that state in a small JSON file guarded by a lock file in a
 per-user directory (mode 0700/0600); :class:`MemorySlots` is the same rule for one
 process (tests, or ``EngineSettings.shared_slots=False``).
+
+Several accounts of one host share one budget through one directory that they all
+name in ``INSTA_NB_STATE_DIR``: a directory their common group may write (e.g.
+``chgrp team DIR && chmod 2770 DIR``). In a group-writable directory the files are
+created group-readable and writable (0660, whatever the umask), so that each account
+can take slots; in a private one they stay 0600. The budget only ever holds times,
+never anything secret, and values beyond the horizon are clamped, so a co-tenant can
+at worst delay the others by one horizon.
+
+Non-finite times (``NaN``, ``Infinity``) are corrupt content: a NaN compares false with
+every clock value, so honouring it would leave every process waiting forever.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
 import secrets
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from filelock import FileLock
 
-__all__ = ["FileSlots", "MemorySlots", "SlotStore", "SlotView"]
+from insta_nb.config import ENV_STATE_DIR
+from insta_nb.errors import ConfigurationError
+
+__all__ = ["FileSlots", "MemorySlots", "SlotStore", "SlotView", "file_mode_for"]
 
 
 @dataclass(frozen=True)
@@ -64,10 +80,28 @@ class _State:
 
 
 def _clamp(state: _State, now: float, horizon: float) -> _State:
-    # A value further ahead than any legitimate lease or pause is stale or hostile.
-    if state.next_free > now + horizon:
+    # A value further ahead than any legitimate lease or pause is stale or hostile;
+    # a non-finite one is corrupt (NaN would never compare as reached).
+    if not math.isfinite(state.next_free) or state.next_free > now + horizon:
         return _State()
     return state
+
+
+def _usable(when: float) -> bool:
+    return isinstance(when, int | float) and math.isfinite(when)
+
+
+def file_mode_for(directory: Path) -> int:
+    """The mode for files in ``directory``: 0660 if its group may write it, else 0600.
+
+    A group-writable state directory is one that several accounts share on purpose
+    (``INSTA_NB_STATE_DIR``); anywhere else the budget stays private to this account.
+    """
+    try:
+        shared = os.stat(directory).st_mode & stat.S_IWGRP
+    except OSError:
+        shared = 0
+    return 0o660 if shared else 0o600
 
 
 class MemorySlots:
@@ -87,10 +121,11 @@ class MemorySlots:
         return SlotView(state.next_free, state.holder is not None)
 
     def release(self, next_free: float) -> None:
-        self._state = _State(next_free, None)
+        # A non-finite time would block every later send for ever: free the slot instead.
+        self._state = _State(next_free if _usable(next_free) else 0.0, None)
 
     def defer(self, until: float) -> None:
-        if until > self._state.next_free:
+        if _usable(until) and until > self._state.next_free:
             self._state = _State(until, self._state.holder)
 
 
@@ -104,15 +139,38 @@ class FileSlots:
     """
 
     _WIDTH = 96
+    #: Until the file is open; ``close`` and ``__del__`` must work on a failed ``__init__``.
+    _fd = -1
 
     def __init__(self, directory: Path, key: str, horizon: float = 900.0) -> None:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         safe = re.sub(r"[^A-Za-z0-9_.-]", "_", key)
         self.path = directory / f"slots-{safe}.json"
-        self._lock = FileLock(str(self.path) + ".lock", mode=0o600)
         self._token = f"{os.getpid()}-{secrets.token_hex(6)}"
         self._horizon = horizon
-        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            mode = file_mode_for(directory)
+            self._lock = FileLock(str(self.path) + ".lock", mode=mode)
+            with self._lock:  # creates the lock file now, so a permission problem shows here
+                self._fd = self._open(mode)
+        except OSError as exc:
+            self.close()
+            reason = exc.strerror or type(exc).__name__
+            raise ConfigurationError(
+                f"the slot file {self.path} cannot be used ({reason}): set {ENV_STATE_DIR} "
+                "to a directory this account can write (several accounts share one budget "
+                "through a directory of a common group, mode 2770)"
+            ) from None
+
+    def _open(self, mode: int) -> int:
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, mode)
+        except FileExistsError:
+            return os.open(self.path, os.O_RDWR)
+        # The umask applies at creation; a shared directory needs the group bits as asked.
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, mode)
+        return fd
 
     def try_acquire(self, now: float, lease: float) -> SlotView | None:
         with self._lock:
@@ -134,6 +192,8 @@ class FileSlots:
             self._write(_State(next_free, None))
 
     def defer(self, until: float) -> None:
+        if not _usable(until):
+            return
         with self._lock:
             state = self._read()
             if until > state.next_free:
@@ -144,20 +204,25 @@ class FileSlots:
             raw = os.pread(self._fd, 4 * self._WIDTH, 0)
             data = json.loads(raw.decode("utf-8").strip() or "{}")
             holder = data.get("holder")
-            return _State(float(data["next_free"]), holder if isinstance(holder, str) else None)
+            next_free = float(data["next_free"])
+            if not math.isfinite(next_free):
+                raise ValueError("non-finite time")  # NaN or Infinity: corrupt
+            return _State(next_free, holder if isinstance(holder, str) else None)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             # Missing or corrupt: the budget is free; the lock still serialises takers.
             return _State()
 
     def _write(self, state: _State) -> None:
-        record = json.dumps({"next_free": state.next_free, "holder": state.holder})
+        # Never write what no reader could honour (json.dumps would write NaN/Infinity).
+        next_free = state.next_free if _usable(state.next_free) else 0.0
+        record = json.dumps({"next_free": next_free, "holder": state.holder})
         # Padded to a fixed width so a shorter record never leaves a longer one's tail.
         data = record.ljust(self._WIDTH).encode("utf-8") + b"\n"
         os.pwrite(self._fd, data, 0)
         os.ftruncate(self._fd, len(data))
 
     def close(self) -> None:
-        fd, self._fd = self._fd, -1
+        fd, self._fd = getattr(self, "_fd", -1), -1
         if fd >= 0:
             with contextlib.suppress(OSError):
                 os.close(fd)
