@@ -29,12 +29,16 @@ Each error knows whether its request reached the server (``sent``) and whether i
 effect is unknown (``ambiguous``); the engine's retry policy reads only these two
 facts, so it never needs to know about HTTP.
 
-This module is stdlib only.
+Every error passes its message, body and field messages through one redactor on
+construction, and its ``str``/``repr`` through it again: a server that echoes the
+request's ``Authorization`` header in an error body must not put the key into a
+notebook's output. :mod:`insta_nb.credentials` installs the redactor (it knows the
+live keys); this module is stdlib only and knows nothing of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 __all__ = [
@@ -59,8 +63,54 @@ __all__ = [
     "UnexpectedResponseError",
     "UsageError",
     "ValidationError",
+    "set_redactor",
     "status_error",
 ]
+
+#: Removes secrets from text; installed by :mod:`insta_nb.credentials` when it is imported.
+_redactor: Callable[[str], str] | None = None
+_WITHHELD = "[message withheld: it could not be checked for secrets]"
+
+
+def set_redactor(redactor: Callable[[str], str] | None) -> None:
+    """Install the function that removes secrets from every error's text."""
+    global _redactor
+    _redactor = redactor
+
+
+def _clean(text: str) -> str:
+    redactor = _redactor
+    if redactor is None or not text:
+        return text
+    try:
+        return redactor(text)
+    except Exception:
+        # Fail closed: an error message that may hold a key is not shown.
+        return _WITHHELD
+
+
+def _scrub(value: Any, depth: int = 0) -> Any:
+    """``value`` (a decoded JSON body) with secrets removed from every string in it.
+
+    Returns the very same object when nothing had to change.
+    """
+    if isinstance(value, str):
+        return _clean(value)
+    if depth > 32:  # deeper than any API body; refuse to walk a cyclic structure forever
+        return value
+    if isinstance(value, Mapping):
+        items = [(_scrub(k, depth + 1), _scrub(v, depth + 1)) for k, v in value.items()]
+        changed = any(
+            new_k is not k or new_v is not v
+            for (new_k, new_v), (k, v) in zip(items, value.items(), strict=True)
+        )
+        return dict(items) if changed else value
+    if isinstance(value, list | tuple):
+        cleaned = [_scrub(v, depth + 1) for v in value]
+        if all(new is old for new, old in zip(cleaned, value, strict=True)):
+            return value
+        return cleaned if isinstance(value, list) else tuple(cleaned)
+    return value
 
 
 class InstaError(Exception):
@@ -72,8 +122,24 @@ class InstaError(Exception):
     ambiguous: bool = False
 
     def __init__(self, message: str) -> None:
+        message = _clean(str(message))
         super().__init__(message)
-        self.message = message
+        self._message = message
+
+    @property
+    def message(self) -> str:
+        """The error's text, with every known secret removed."""
+        return self._message
+
+    @message.setter
+    def message(self, value: str) -> None:
+        self._message = _clean(str(value))
+
+    def __str__(self) -> str:
+        return _clean(super().__str__())
+
+    def __repr__(self) -> str:
+        return _clean(super().__repr__())
 
 
 class UsageError(InstaError):
@@ -94,7 +160,7 @@ class ValidationError(InstaError):
     sent = False
 
     def __init__(self, field_errors: Mapping[str, str], message: str | None = None) -> None:
-        self.field_errors = dict(field_errors)
+        self.field_errors: dict[str, str] = _scrub(dict(field_errors))
         text = message or "; ".join(f"{k}: {v}" for k, v in self.field_errors.items())
         super().__init__(text or "invalid request")
 
@@ -166,9 +232,9 @@ class APIError(InstaError):
     ) -> None:
         super().__init__(message)
         self.status = status
-        self.body = body
+        self.body = _scrub(body)
         self.method = method
-        self.path = path
+        self.path = _clean(path)
         self.retry_after = retry_after
 
     @property
@@ -178,7 +244,7 @@ class APIError(InstaError):
 
     def __str__(self) -> str:
         where = f" ({self.method} {self.path})" if self.method else ""
-        return f"{self.status} {self.message}{where}"
+        return _clean(f"{self.status} {self.message}{where}")
 
 
 class BadRequestError(APIError):

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from insta_nb import errors
-from insta_nb.client import ApiClient
+from insta_nb.backends.v1 import ApiClient
 from insta_nb.config import DEFAULT_API_URL
 from insta_nb.credentials import (
     ApiKeyAuth,
@@ -138,7 +138,7 @@ def test_credentials_repr_shows_username_and_mask() -> None:
 
 
 def test_credentials_wrap_a_plain_string_at_once() -> None:
-    creds = Credentials(username=USER, api_key=KEY)  # type: ignore[arg-type]
+    creds = Credentials(username=USER, api_key=KEY)
     assert isinstance(creds.api_key, Secret)
     assert not _leaks(repr(creds))
 
