@@ -13,14 +13,19 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
+    "BOOLEAN_OPTIONS",
     "BUNDLES",
+    "CHOICE_OPTIONS",
     "CLUSTER_NAME_MAX",
     "CLUSTER_NAME_PATTERN",
     "DEFAULT_CLUSTER_NETWORK",
+    "FIREWALL_RULE_KINDS",
+    "INTEGER_OPTIONS",
     "NETWORK_PREFIX_MAX",
     "NETWORK_PREFIX_MIN",
     "NODES_PER_RACK_MAX",
     "NODES_PER_RACK_MIN",
+    "NO_PCI_WITH",
     "PROVIDERS",
     "RACKS_MAX",
     "RACKS_MIN",
@@ -38,6 +43,9 @@ __all__ = [
 #: Provider names accepted in ``provider.name`` of an extended create.
 PROVIDERS: tuple[str, ...] = ("AWS_VPC", "AZURE_AZ", "GCP")
 SLA_TIERS: tuple[str, ...] = ("NON_PRODUCTION", "PRODUCTION")
+#: Bundles a PCI-compliant cluster may not include (reference §5.8: from Instaclustr's
+#: public docs page; not seen in any client's code or tests).
+NO_PCI_WITH: tuple[str, ...] = ("SPARK", "ZEPPELIN")
 
 #: Letters, digits, ``_`` and ``-`` (the real API accepted "cassandra-spark-zeppelin"
 #: from the Terraform provider's fixture), starting with a letter or digit. Anchored
@@ -216,7 +224,7 @@ BUNDLES: dict[str, BundleInfo] = {
 }
 
 #: Firewall rule types (the common subset the Terraform docs list, plus the rest of the
-#: bundles above).
+#: bundles above): what a form offers.
 RULE_TYPES: tuple[str, ...] = (
     "CASSANDRA",
     "SPARK",
@@ -229,6 +237,81 @@ RULE_TYPES: tuple[str, ...] = (
     "POSTGRESQL",
     "PGBOUNCER",
 )
+
+#: Every rule type the API accepts: OPSPEC ``FirewallRuleKind`` (reference §5.5).
+FIREWALL_RULE_KINDS: tuple[str, ...] = (
+    *RULE_TYPES,
+    "CASSANDRA_CQL",
+    "KAFKA_NO_ENCRYPTION",
+    "KAFKA_ENCRYPTION",
+    "KAFKA_MTLS",
+    "KAFKA_PRIVATE_SASL_PLAINTEXT_LISTENER",
+    "KAFKA_PUBLIC_SASL_PLAINTEXT_LISTENER",
+    "KAFKA_PRIVATE_PLAINTEXT_LISTENER",
+    "KAFKA_PUBLIC_PLAINTEXT_LISTENER",
+    "KAFKA_PRIVATE_SSL_LISTENER",
+    "KAFKA_PUBLIC_SSL_LISTENER",
+    "ELASTICSEARCH",
+    "SEARCH_DASHBOARDS",
+    "OPENSEARCH_DASHBOARDS",
+    "KAFKA_CONNECT",
+    "APACHE_ZOOKEEPER",
+    "SECURE_APACHE_ZOOKEEPER",
+    "KARAPACE_SCHEMA_REGISTRY",
+    "KARAPACE_REST_PROXY",
+    "CADENCE",
+    "CADENCE_GRPC",
+    "CADENCE_WEB",
+    "MONGODB",
+    "COUCHBASE",
+    "COUCHBASE_MEMCACHED_SSL",
+    "SHOTOVER_PROXY",
+    "DEBEZIUM_CONNECTOR_CASSANDRA_SCHEMA",
+    "DEBEZIUM_CONNECTOR_CASSANDRA_KAFKA",
+)
+
+# Bundle options with a known type (reference §5.5). Keys not listed are free: the API
+# tolerates unknown option keys (the Terraform fixtures send snake_case ones).
+
+#: Options that are true or false; the API also takes ``"true"``/``"false"`` in any case.
+BOOLEAN_OPTIONS: dict[str, tuple[str, ...]] = {
+    "APACHE_CASSANDRA": (
+        "authnAuthz",
+        "clientEncryption",
+        "usePrivateBroadcastRPCAddress",
+        "luceneEnabled",
+        "continuousBackupEnabled",
+    ),
+    "SPARK": ("clientEncryption", "passwordAuthentication"),
+    "KAFKA": ("clientEncryption", "autoCreateTopics", "deleteTopics", "dedicatedZookeeper"),
+    "OPENSEARCH": (
+        "clientEncryption",
+        "dedicatedMasterNodes",
+        "indexManagementPlugin",
+        "anomalyDetectionPlugin",
+        "sqlPlugin",
+        "asynchronousSearchPlugin",
+        "knnPlugin",
+        "reportsPlugin",
+        "icuPlugin",
+        "alertingPlugin",
+        "notificationsPlugin",
+        "securityPlugin",
+    ),
+    "REDIS": ("clientEncryption", "passwordAuth"),
+    "POSTGRESQL": ("clientEncryption", "synchronousModeStrict"),
+}
+#: Whole-number options and their (lowest, highest); numbers may come as strings.
+INTEGER_OPTIONS: dict[str, dict[str, tuple[int, int]]] = {
+    "KAFKA": {"numberPartitions": (1, 10_000), "zookeeperNodeCount": (3, 5)},
+    "REDIS": {"masterNodes": (3, 50), "replicaNodes": (0, 50)},
+    "POSTGRESQL": {"postgresqlNodeCount": (1, 5)},
+}
+#: Options that take one of a few exact values.
+CHOICE_OPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "POSTGRESQL": {"replicationMode": ("SYNCHRONOUS", "ASYNCHRONOUS")},
+    "PGBOUNCER": {"poolMode": ("TRANSACTION", "SESSION")},
+}
 
 
 def base_bundles() -> tuple[str, ...]:

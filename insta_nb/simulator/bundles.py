@@ -20,48 +20,8 @@ __all__ = ["BundleCheck", "check_bundles"]
 
 FIELD = "bundles"
 
-_BOOL_OPTIONS: dict[str, tuple[str, ...]] = {
-    "APACHE_CASSANDRA": (
-        "authnAuthz",
-        "clientEncryption",
-        "usePrivateBroadcastRPCAddress",
-        "luceneEnabled",
-        "continuousBackupEnabled",
-    ),
-    "SPARK": ("clientEncryption", "passwordAuthentication"),
-    "KAFKA": ("clientEncryption", "autoCreateTopics", "deleteTopics", "dedicatedZookeeper"),
-    "OPENSEARCH": (
-        "clientEncryption",
-        "dedicatedMasterNodes",
-        "indexManagementPlugin",
-        "anomalyDetectionPlugin",
-        "sqlPlugin",
-        "asynchronousSearchPlugin",
-        "knnPlugin",
-        "reportsPlugin",
-        "icuPlugin",
-        "alertingPlugin",
-        "notificationsPlugin",
-        "securityPlugin",
-    ),
-    "REDIS": ("clientEncryption", "passwordAuth"),
-    "POSTGRESQL": ("clientEncryption", "synchronousModeStrict"),
-}
-
-#: Option → (lowest, highest) for integer options.
-_INT_OPTIONS: dict[str, dict[str, tuple[int, int]]] = {
-    "KAFKA": {"numberPartitions": (1, 10_000), "zookeeperNodeCount": (3, 5)},
-    "REDIS": {"masterNodes": (3, 50), "replicaNodes": (0, 50)},
-    "POSTGRESQL": {"postgresqlNodeCount": (1, 5)},
-}
-
-#: Option → allowed values for enumerated options, and the message for a bad one.
-_ENUM_OPTIONS: dict[str, dict[str, tuple[frozenset[str], str]]] = {
-    "POSTGRESQL": {
-        "replicationMode": (frozenset({"SYNCHRONOUS", "ASYNCHRONOUS"}), "Invalid replicationMode")
-    },
-    "PGBOUNCER": {"poolMode": (frozenset({"TRANSACTION", "SESSION"}), "Invalid poolMode")},
-}
+#: The API's message for a bad value of a choice option.
+_CHOICE_MESSAGES = {"replicationMode": "Invalid replicationMode", "poolMode": "Invalid poolMode"}
 
 
 @dataclass(frozen=True)
@@ -118,16 +78,17 @@ def _entry(item: object, where: str, problems: Problems) -> BundlePlan | None:
 
 def _check_options(plan: BundlePlan, where: str, problems: Problems) -> None:
     options = plan.options
-    for key in _BOOL_OPTIONS.get(plan.name, ()):
+    for key in catalog.BOOLEAN_OPTIONS.get(plan.name, ()):
         if key in options and as_bool(options[key]) is None:
             problems.add(FIELD, f"{where}.options.{key} must be true or false")
-    for key, (low, high) in _INT_OPTIONS.get(plan.name, {}).items():
+    for key, (low, high) in catalog.INTEGER_OPTIONS.get(plan.name, {}).items():
         if key in options:
             number = as_int(options[key])
             if number is None or not low <= number <= high:
                 problems.add(FIELD, f"{where}.options.{key} must be a whole number {low}–{high}")
-    for key, (allowed, message) in _ENUM_OPTIONS.get(plan.name, {}).items():
+    for key, allowed in catalog.CHOICE_OPTIONS.get(plan.name, {}).items():
         if key in options and options[key] not in allowed:
+            message = _CHOICE_MESSAGES.get(key, f"must be one of {', '.join(allowed)}")
             problems.add(FIELD, f"{where}.options.{key}: {message}")
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from insta_nb import catalog
+from insta_nb.catalog import NO_PCI_WITH
 
 __all__ = [
     "BOOL_OPTIONS",
@@ -38,7 +39,6 @@ BOOL_OPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 #: Firewall rule type opened for each bundle of the cluster.
 RULE_TYPE = {name: name for name in catalog.RULE_TYPES} | {"APACHE_CASSANDRA": "CASSANDRA"}
-NO_PCI_WITH = ("SPARK", "ZEPPELIN")
 
 #: API field prefix → the form slot whose message area shows it (first match wins).
 SLOTS: tuple[tuple[str, str], ...] = (

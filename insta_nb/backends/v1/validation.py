@@ -195,7 +195,7 @@ def _firewall_rule(report: _Report, rule: Any) -> None:
             field = f"rules[{index}].type"
             if _blank(kind):
                 report.add(field, "Choose a rule type.")
-            elif not isinstance(kind, str) or kind not in catalog.RULE_TYPES:
+            elif not isinstance(kind, str) or kind not in catalog.FIREWALL_RULE_KINDS:
                 report.add(field, f"Unknown rule type {_show(kind)}.")
             elif kind in seen:
                 report.add(field, f"{kind} is listed twice.")
@@ -263,6 +263,28 @@ def _check_bundles(report: _Report, facts: _SpecFacts, bundles: object) -> None:
         options = getattr(item, "options", None)
         if options is not None and not isinstance(options, Mapping):
             report.add(f"{field}.options", "Options must map names to values.")
+        elif options:
+            _check_typed_options(report, f"{field}.options", name, options)
+
+
+def _check_typed_options(
+    report: _Report, field: str, bundle: str, options: Mapping[Any, Any]
+) -> None:
+    """Options of a known type (catalog, reference §5.5); other keys pass untouched.
+
+    Integer ranges (``catalog.INTEGER_OPTIONS``) are left to the API on purpose: the
+    create form shows an API 400 next to its field with Redis ``masterNodes``.
+    """
+    for key in catalog.BOOLEAN_OPTIONS.get(bundle, ()):
+        value = options.get(key)
+        if key in options and not (
+            isinstance(value, bool)
+            or (isinstance(value, str) and value.strip().lower() in ("true", "false"))
+        ):
+            report.add(f"{field}.{key}", "Must be true or false.")
+    for key, allowed in catalog.CHOICE_OPTIONS.get(bundle, {}).items():
+        if key in options and options.get(key) not in allowed:
+            report.add(f"{field}.{key}", f"Choose {_choices(allowed)}.")
 
 
 def _option(spec: ClusterSpec, name: str) -> object:
@@ -295,7 +317,7 @@ def _check_node_size(report: _Report, facts: _SpecFacts, spec: ClusterSpec) -> N
     if base is not None and catalog.BUNDLES[base].sizes_in_options:
         field = "bundles[0].options.masterNodeSize"
         master = _option(spec, "masterNodeSize")
-        if _blank(master) and _blank(size):
+        if _blank(master):  # always required (reference §5.5), whatever nodeSize says
             report.add(field, "Choose a master node size.")
         elif not _blank(master) and offered and master not in offered:
             report.add(field, f"Not offered for {base} on {provider}.")
