@@ -24,7 +24,6 @@ import contextvars
 import functools
 import ipaddress
 import logging
-import os
 from collections.abc import Awaitable, Callable, Collection, Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
@@ -34,8 +33,16 @@ from insta_nb import errors
 from insta_nb.backend import Backend
 from insta_nb.backends import open_backend
 from insta_nb.cells import CellOwners
-from insta_nb.config import DEFAULT_INTERVAL, EngineSettings, ServiceSettings
-from insta_nb.credentials import Credentials
+from insta_nb.config import (
+    DEFAULT_INTERVAL,
+    ENV_SIM_SPEED,
+    EngineSettings,
+    ServiceSettings,
+    check_state_dir,
+    number_from_env,
+    resolve_interval,
+)
+from insta_nb.credentials import Credentials, Secret, mask
 from insta_nb.engine import (
     BreakerState,
     Engine,
@@ -430,7 +437,7 @@ class SyncSession:
 
 def connect(
     username: str | None = None,
-    api_key: str | None = None,
+    api_key: str | Secret | None = None,
     api_url: str | None = None,
     *,
     read_only: bool | None = None,
@@ -453,8 +460,9 @@ def connect(
             2.5 s for a real API; demos may lower it against a simulator.
             ``INSTA_NB_SIM_SPEED`` speeds up the embedded simulator.
     """
-    if interval is None and os.environ.get("INSTA_NB_INTERVAL"):
-        interval = float(os.environ["INSTA_NB_INTERVAL"])
+    # First: from here on no frame holds the raw key (verbose tracebacks print locals).
+    api_key = mask(api_key)
+    interval = resolve_interval(interval)  # a bad value is refused naming its setting
     creds = None
     if not simulator:
         creds = Credentials.resolve(
@@ -468,6 +476,8 @@ def connect(
             )
         sim, creds = _embedded_simulator(simulator, read_only, interval)
     settings = _session_settings(creds, sim, interval)
+    if settings.shared_slots:
+        check_state_dir(settings.resolved_state_dir())
     runner = shared_runner(settings)
     engine = runner.engine_for(settings)
     backend = open_backend(
@@ -529,7 +539,7 @@ def _embedded_simulator(
     else:
         # Demos and tests speed the lifecycle up with INSTA_NB_SIM_SPEED; the embedded
         # simulator limits at the same interval the engine paces at.
-        speed = float(os.environ.get("INSTA_NB_SIM_SPEED", "1"))
+        speed = number_from_env(ENV_SIM_SPEED) or 1.0
         limit = interval if interval is not None else DEFAULT_INTERVAL
         sim = Simulator(settings=SimulatorSettings(speed=speed, interval=limit))
     key = sim.credentials.read_only_key if read_only else sim.credentials.api_key

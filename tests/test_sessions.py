@@ -5,6 +5,7 @@ does not), so no test touches the network."""
 from __future__ import annotations
 
 import inspect
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -103,3 +104,35 @@ def test_a_blocking_twin_keeps_the_signature_and_docstring(sessions: list[Sessio
     assert twin.__doc__ == Session.create_cluster.__doc__
     assert "adopt" in str(inspect.signature(twin))
     assert demo.sync.list_clusters() == []
+
+
+@pytest.mark.parametrize("interval", [float("nan"), float("inf"), -1.0, 0.0])
+def test_connect_refuses_an_unusable_interval_naming_it(interval: float) -> None:
+    with pytest.raises(insta_nb.ConfigurationError, match="interval"):
+        insta_nb.connect(*REAL, interval=interval)
+
+
+def test_connect_refuses_a_bad_environment_naming_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INSTA_NB_INTERVAL", "fast")
+    with pytest.raises(insta_nb.ConfigurationError, match="INSTA_NB_INTERVAL"):
+        insta_nb.connect(*REAL)
+    monkeypatch.delenv("INSTA_NB_INTERVAL")
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    monkeypatch.setenv("INSTA_NB_STATE_DIR", str(not_a_dir))
+    with pytest.raises(insta_nb.ConfigurationError, match="INSTA_NB_STATE_DIR"):
+        insta_nb.connect(*REAL)
+
+
+def test_a_failing_connect_never_shows_the_key_in_a_verbose_traceback() -> None:
+    key = "verbose-traceback-key-0123456789"
+    with pytest.raises(insta_nb.ConfigurationError) as info:
+        insta_nb.connect("someone", key, "ftp://api.example.invalid")
+    shown = traceback.TracebackException.from_exception(info.value, capture_locals=True)
+    # Every frame from connect() down (this test's own frame holds the key on purpose).
+    shown.stack = traceback.StackSummary.from_list(shown.stack[1:])
+    text = "".join(shown.format())
+    assert "connect" in text
+    assert key not in text

@@ -34,6 +34,8 @@ from typing import Any
 
 from filelock import FileLock
 
+from insta_nb.engine.slots import file_mode_for
+
 __all__ = ["Claim", "CreateIntent", "CreateJournal", "FileJournal", "MemoryJournal"]
 
 log = logging.getLogger("insta_nb.engine")
@@ -203,7 +205,9 @@ class FileJournal(CreateJournal):
     def __init__(self, directory: Path) -> None:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.path = directory / "creates.json"
-        self._file_lock = FileLock(str(self.path) + ".lock", mode=0o600)
+        # Shared with other accounts only when the directory is (see slots.file_mode_for).
+        self._mode = file_mode_for(directory)
+        self._file_lock = FileLock(str(self.path) + ".lock", mode=self._mode)
         self._thread_lock = threading.Lock()
 
     @contextmanager
@@ -229,7 +233,8 @@ class FileJournal(CreateJournal):
 
     def _write(self, entries: list[CreateIntent]) -> None:
         tmp = self.path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, self._mode)
+        os.fchmod(fd, self._mode)  # whatever the umask
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump([asdict(e) for e in entries], out)
         os.replace(tmp, self.path)
