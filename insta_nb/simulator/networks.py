@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from ipaddress import IPv4Network
 
@@ -25,22 +24,30 @@ _PRIVATE = (
     IPv4Network("192.168.0.0/16"),
 )
 _MAX_TEXT = 64
+#: ``a.b.c.d/n``: ASCII digits, no spaces, no netmask form (``ipaddress`` would take
+#: ``10.0.0.0/255.255.0.0``, ``/016`` and surrounding spaces, which no client sends).
+_CIDR = re.compile(r"\A[0-9]{1,3}(?:\.[0-9]{1,3}){3}/[0-9]{1,2}\Z")
 
 
-def _parse(value: object) -> IPv4Network | str:
+def _parse(value: object, example: str) -> IPv4Network | str:
     if not isinstance(value, str):
-        return "must be a string in CIDR notation, e.g. 10.224.0.0/12"
-    if len(value) > _MAX_TEXT or "/" not in value:
-        return f"'{value[:_MAX_TEXT]}' is not in CIDR notation, e.g. 10.224.0.0/12"
+        return f"must be a string in CIDR notation, e.g. {example}"
+    if len(value) > _MAX_TEXT or _CIDR.fullmatch(value) is None:
+        return f"'{value[:_MAX_TEXT]}' is not in CIDR notation, e.g. {example}"
     try:
-        return IPv4Network(value.strip(), strict=True)
+        return IPv4Network(value, strict=True)
+    except ValueError:
+        pass
+    try:
+        loose = IPv4Network(value, strict=False)
     except ValueError:
         return f"'{value}' is not a valid IPv4 network in CIDR notation"
+    return f"'{value}' has host bits set: use {loose}"
 
 
 def cluster_network(value: object) -> IPv4Network | str:
     """The network a cluster or data centre asks for, or why it is refused."""
-    net = _parse(value)
+    net = _parse(value, catalog.DEFAULT_CLUSTER_NETWORK)
     if isinstance(net, str):
         return net
     low, high = catalog.NETWORK_PREFIX_MIN, catalog.NETWORK_PREFIX_MAX
@@ -52,17 +59,13 @@ def cluster_network(value: object) -> IPv4Network | str:
 
 
 def firewall_network_error(value: object) -> str | None:
-    """Why a firewall rule's ``network`` is refused, or ``None`` when it is fine."""
-    if not isinstance(value, str):
-        return "must be a string in CIDR notation, e.g. 203.0.113.7/32"
-    if len(value) > _MAX_TEXT or "/" not in value:
-        return f"'{value[:_MAX_TEXT]}' is not in CIDR notation, e.g. 203.0.113.7/32"
-    try:
-        # Host bits are tolerated (``1.2.3.4/24``), as a firewall form would.
-        ipaddress.IPv4Network(value.strip(), strict=False)
-    except ValueError:
-        return f"'{value}' is not a valid IPv4 network in CIDR notation"
-    return None
+    """Why a firewall rule's ``network`` is refused, or ``None`` when it is fine.
+
+    Host bits are refused (``1.2.3.4/24``), as the client refuses them: the reference
+    does not say what the API does, and the two must agree.
+    """
+    net = _parse(value, "203.0.113.7/32")
+    return net if isinstance(net, str) else None
 
 
 def node_private_address(network: str, index: int) -> str:

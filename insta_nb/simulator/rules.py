@@ -12,38 +12,8 @@ from insta_nb.simulator.problems import Problems, show
 
 __all__ = ["KeyPlan", "check_firewall_rule", "check_firewall_rules", "check_key"]
 
-#: Every rule type of the API's ``FirewallRuleKind`` (the catalogue lists the common ones).
-RULE_TYPES: frozenset[str] = frozenset(catalog.RULE_TYPES) | frozenset(
-    {
-        "CASSANDRA_CQL",
-        "KAFKA_NO_ENCRYPTION",
-        "KAFKA_ENCRYPTION",
-        "KAFKA_MTLS",
-        "KAFKA_PRIVATE_SASL_PLAINTEXT_LISTENER",
-        "KAFKA_PUBLIC_SASL_PLAINTEXT_LISTENER",
-        "KAFKA_PRIVATE_PLAINTEXT_LISTENER",
-        "KAFKA_PUBLIC_PLAINTEXT_LISTENER",
-        "KAFKA_PRIVATE_SSL_LISTENER",
-        "KAFKA_PUBLIC_SSL_LISTENER",
-        "ELASTICSEARCH",
-        "SEARCH_DASHBOARDS",
-        "OPENSEARCH_DASHBOARDS",
-        "KAFKA_CONNECT",
-        "APACHE_ZOOKEEPER",
-        "SECURE_APACHE_ZOOKEEPER",
-        "KARAPACE_SCHEMA_REGISTRY",
-        "KARAPACE_REST_PROXY",
-        "CADENCE",
-        "CADENCE_GRPC",
-        "CADENCE_WEB",
-        "MONGODB",
-        "COUCHBASE",
-        "COUCHBASE_MEMCACHED_SSL",
-        "SHOTOVER_PROXY",
-        "DEBEZIUM_CONNECTOR_CASSANDRA_SCHEMA",
-        "DEBEZIUM_CONNECTOR_CASSANDRA_KAFKA",
-    }
-)
+#: Every rule type of the API's ``FirewallRuleKind`` (the catalogue's form list is shorter).
+RULE_TYPES: frozenset[str] = frozenset(catalog.FIREWALL_RULE_KINDS)
 
 # ``\A``/``\Z``, not ``^``/``$``: ``$`` also matches before a final newline. ASCII
 # digits only, as ``\d`` takes any script's digits.
@@ -94,7 +64,7 @@ def check_firewall_rule(body: object, *, rules_required: bool = True) -> Firewal
     if problems:
         return problems
     if isinstance(network, str):
-        return FirewallPlan("network", network.strip(), types)
+        return FirewallPlan("network", network, types)
     return FirewallPlan("securityGroupId", str(group), types)
 
 

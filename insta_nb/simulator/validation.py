@@ -38,8 +38,6 @@ __all__ = [
     "validate_create",
 ]
 
-#: Used when a request gives no rack allocation (and the bundle allows one).
-DEFAULT_RACK_ALLOCATION = (3, 1)
 _TEXT_FIELDS = ("accountName", "customVirtualNetworkId", "resourceGroup")
 
 
@@ -112,7 +110,9 @@ def _size_and_count(
             problems.add("rackAllocation", f"'rackAllocation' is not supported in {main.name}")
         return size, None
     if rack is None:
-        return size, DEFAULT_RACK_ALLOCATION
+        # Reference §2.2: "needed by most bundles"; the client requires it too.
+        problems.add("rackAllocation", "is required: give numberOfRacks and nodesPerRack")
+        return size, None
     return size, check_rack_allocation(rack, "rackAllocation", problems)
 
 
@@ -172,9 +172,10 @@ def _dc_request(
             problems.add("bundles", f"a data centre must run the cluster's {base}")
     region = check_region(item.get("dataCentre"), provider, "dataCentre", problems)
     network = check_network(item.get("network"), "network", problems)
-    name = item.get("name")
-    if name is not None and (not isinstance(name, str) or not 1 <= len(name) <= 64):
-        problems.add("name", "must be a string of 1–64 characters")
+    # Free text (reference §2.4 gives no limit); empty means "the region", like absent.
+    name = item.get("name") or None
+    if name is not None and not isinstance(name, str):
+        problems.add("name", "must be a string")
     node_size = item.get("nodeSize", defaults.node_size)
     rack = item.get("rackAllocation", defaults.rack_allocation)
     if check is None:
@@ -184,7 +185,9 @@ def _dc_request(
         if node_size is not None and not isinstance(node_size, str):
             problems.add("nodeSize", "must be a node size, e.g. t3.small-v2")
         return None
-    if not catalog.BUNDLES[check.main.name].sizes_in_options:
+    if not catalog.BUNDLES[check.main.name].sizes_in_options or node_size is not None:
+        # Bundles sized in options (OpenSearch) ignore nodeSize, but one that is given
+        # must still be a size of the bundle, as the client checks it.
         check_node_size(node_size, check.main.name, provider, "nodeSize", problems)
     size, allocation = _size_and_count(check, node_size, rack, problems)
     if problems or provider is None:
@@ -257,8 +260,9 @@ def _pci_rules(pci: bool, provider: str | None, bundles: object, problems: Probl
         problems.add(field_, "PCI compliance is only available on AWS_VPC")
     entries = [b for b in bundles if isinstance(b, dict)] if isinstance(bundles, list) else []
     names = {b.get("bundle") for b in entries}
-    if names & {"SPARK", "ZEPPELIN"}:
-        problems.add(field_, "PCI compliance is not compatible with SPARK or ZEPPELIN")
+    if names & set(catalog.NO_PCI_WITH):
+        refused = " or ".join(catalog.NO_PCI_WITH)
+        problems.add(field_, f"PCI compliance is not compatible with {refused}")
     options = entries[0].get("options") if entries else None
     options = options if isinstance(options, dict) else {}
     secure = all(as_bool(options.get(key)) is True for key in ("authnAuthz", "clientEncryption"))
@@ -293,7 +297,10 @@ def validate_create(body: object, keys: Container[str]) -> ClusterPlan | Problem
         # A single-DC body is a DataCentreRequest spelt with top-level names.
         single = {
             "dataCentre": body.get("dataCentre"),
-            "network": body.get("clusterNetwork") or catalog.DEFAULT_CLUSTER_NETWORK,
+            # Only an absent (or null) network means the default; "" is refused.
+            "network": catalog.DEFAULT_CLUSTER_NETWORK
+            if body.get("clusterNetwork") is None
+            else body.get("clusterNetwork"),
             "name": custom_name if isinstance(custom_name, str) else None,
         }
         sub = Problems()
@@ -305,7 +312,10 @@ def validate_create(body: object, keys: Container[str]) -> ClusterPlan | Problem
     else:
         dcs = _multi_dc(dcs_value, defaults, keys, problems)
     firewall = check_firewall_rules(body.get("firewallRules"), "firewallRules", problems)
-    sla = _sla_tier(body.get("slaTier"), [n.size for dc in dcs for n in dc.nodes], problems)
+    sizes = [n.size for dc in dcs for n in dc.nodes]
+    if isinstance(body.get("nodeSize"), str):  # counted even where options size the nodes
+        sizes.append(body["nodeSize"])
+    sla = _sla_tier(body.get("slaTier"), sizes, problems)
     _pci_rules(pci, provider.name, body.get("bundles"), problems)
     two_factor = body.get("twoFactorDelete")
     if two_factor is not None and not isinstance(two_factor, dict):

@@ -64,6 +64,9 @@ def test_duplicate_rule_is_409(api: Harness) -> None:
         ),
         ({"network": "1.2.3.4", "rules": [{"type": "CASSANDRA"}]}, {"network"}),
         ({"network": "999.2.3.4/32", "rules": [{"type": "CASSANDRA"}]}, {"network"}),
+        # Host bits, spaces: tolerated here once, refused by the client.
+        ({"network": "1.2.3.4/24", "rules": [{"type": "CASSANDRA"}]}, {"network"}),
+        ({"network": " 1.2.3.4/32", "rules": [{"type": "CASSANDRA"}]}, {"network"}),
         ({"securityGroupId": "sg-xyz", "rules": [{"type": "CASSANDRA"}]}, {"securityGroupId"}),
         # ``$`` matched before a final newline: these were accepted.
         (

@@ -44,6 +44,11 @@ def errors(api: Harness, body: Any) -> dict[str, str]:
         ({"clusterNetwork": "10.0.0.0/24"}, "clusterNetwork"),
         ({"clusterNetwork": "10.0.0.1/16"}, "clusterNetwork"),
         ({"clusterNetwork": "banana"}, "clusterNetwork"),
+        # ipaddress took these (after a strip); the client refuses them.
+        ({"clusterNetwork": " 10.224.0.0/16"}, "clusterNetwork"),
+        ({"clusterNetwork": "10.224.0.0/16\n"}, "clusterNetwork"),
+        ({"clusterNetwork": "10.224.0.0/255.255.0.0"}, "clusterNetwork"),
+        ({"clusterNetwork": "10.224.0.0/016"}, "clusterNetwork"),
         ({"rackAllocation": {"numberOfRacks": 6, "nodesPerRack": 1}}, "rackAllocation"),
         ({"rackAllocation": {"numberOfRacks": 3, "nodesPerRack": 11}}, "rackAllocation"),
         ({"rackAllocation": {"numberOfRacks": "three", "nodesPerRack": 1}}, "rackAllocation"),
@@ -157,13 +162,22 @@ def test_plain_and_prefixed_versions(api: Harness, version: str) -> None:
     api.create(bundles=[{"bundle": "APACHE_CASSANDRA", "version": version}])
 
 
-def test_missing_rack_allocation_means_three_racks(api: Harness) -> None:
+def test_missing_rack_allocation_is_refused(api: Harness) -> None:
+    # Reference §2.2: "needed by most bundles"; the client requires it too (it used to
+    # default to three racks here, so the two disagreed).
     body = create_body()
     del body["rackAllocation"]
+    assert "required" in errors(api, body)["rackAllocation"]
+
+
+def test_missing_network_is_the_default_but_empty_is_refused(api: Harness) -> None:
+    body = create_body()
     del body["clusterNetwork"]
     (dc,) = api.details(api.create(body))["dataCentres"]
-    assert dc["nodeCount"] == 3
     assert dc["cdcNetwork"] == "10.224.0.0/12"
+    assert api.create(create_body(clusterNetwork=None))
+    # "" used to mean the default here while the client refused it.
+    assert "clusterNetwork" in errors(api, create_body(clusterNetwork=""))
 
 
 def test_redis_rejects_rack_allocation(api: Harness) -> None:
@@ -289,3 +303,30 @@ def test_body_that_is_not_an_object(api: Harness) -> None:
         response = api.post(f"{ROOT}/extended", json=body)
         assert response.status_code == 400
         assert "body" in response.json()["errors"]
+
+
+def test_custom_data_centre_name_is_free_text(api: Harness) -> None:
+    # No length limit in the reference (§2.2, §2.4), and the client sets none: the
+    # simulator's unsourced 1–64 rule made the two disagree. Empty means the default.
+    api.create(create_body(dataCentreCustomName="x" * 65))
+    api.create(create_body(dataCentreCustomName=""))
+    assert "dataCentreCustomName" in errors(api, create_body(dataCentreCustomName=5))
+
+
+def test_opensearch_checks_a_given_node_size(api: Harness) -> None:
+    """OpenSearch is sized in options; a nodeSize it is given must still be one of its
+    sizes (the client checks it), and counts against PRODUCTION."""
+    bundles = [
+        {
+            "bundle": "OPENSEARCH",
+            "version": "2.2.1",
+            "options": {"masterNodeSize": "SRH-PRD-m6g.large-120"},
+        }
+    ]
+    body = create_body(bundles=bundles)
+    del body["nodeSize"]
+    api.create(body)
+    assert "nodeSize" in errors(api, dict(body, nodeSize="t3-small"))
+    api.create(dict(body, nodeSize="SRH-DEV-t4g.small-5"))
+    dev = dict(body, nodeSize="SRH-DEV-t4g.small-5", slaTier="PRODUCTION")
+    assert "slaTier" in errors(api, dev)
