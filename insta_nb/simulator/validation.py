@@ -185,7 +185,8 @@ def _dc_request(
         if node_size is not None and not isinstance(node_size, str):
             problems.add("nodeSize", "must be a node size, e.g. t3.small-v2")
         return None
-    if not catalog.BUNDLES[check.main.name].sizes_in_options or node_size is not None:
+    blank = node_size is None or (isinstance(node_size, str) and not node_size.strip())
+    if not catalog.BUNDLES[check.main.name].sizes_in_options or not blank:
         # Bundles sized in options (OpenSearch) ignore nodeSize, but one that is given
         # must still be a size of the bundle, as the client checks it.
         check_node_size(node_size, check.main.name, provider, "nodeSize", problems)

@@ -326,6 +326,7 @@ def test_opensearch_checks_a_given_node_size(api: Harness) -> None:
     body = create_body(bundles=bundles)
     del body["nodeSize"]
     api.create(body)
+    api.create(dict(body, nodeSize=" "))  # blank is absent, as for the client
     assert "nodeSize" in errors(api, dict(body, nodeSize="t3-small"))
     api.create(dict(body, nodeSize="SRH-DEV-t4g.small-5"))
     dev = dict(body, nodeSize="SRH-DEV-t4g.small-5", slaTier="PRODUCTION")
