@@ -39,6 +39,9 @@ depend on, or the stricter reading):
   ``bundles``, ``dataCentres``, ``firewallRules`` and ``rackAllocation`` are reported
   under that top-level name, each message naming the entry (``bundles[1].version``);
   ``provider`` problems under ``provider.name``, ``provider.diskEncryptionKey``...
+  Text that cannot be encoded as UTF-8 (a lone surrogate, ``"\\ud800"``, escaped or
+  raw) is refused with a 400 naming each field before any endpoint sees the body, so
+  nothing stored can make a later read fail.
 - **Auth**: 401 ``{"message": "Not Authorized"}`` with ``WWW-Authenticate: Basic``,
   the same for an unknown username and a wrong key; 403 for the read-only key on any
   method but GET/HEAD.
@@ -59,12 +62,15 @@ depend on, or the stricter reading):
   ``deleted_retention`` (600 s), then 404. A second DELETE gets 409 while DELETING and
   404 once DELETED. Names need not be unique (the real API does not promise it; the
   client's reconciliation is what keeps one cluster per name).
-- **Create validation**: against :mod:`insta_nb.catalog`; a missing
-  ``rackAllocation`` means 3 racks × 1 node; Redis refuses one; multi-DC only for
-  APACHE_CASSANDRA; PCI only on AWS_VPC, not with SPARK/ZEPPELIN, and with Cassandra's
-  ``authnAuthz`` and ``clientEncryption`` on (the reference's failing PCI example has
-  neither); SPARK is refused with Cassandra ``clientEncryption``; PRODUCTION is
-  refused with ``-DEV-`` node sizes.
+- **Create validation**: against :mod:`insta_nb.catalog`, agreeing with the client's
+  validation except where ``tests/reliability/test_validation_parity.py`` lists an
+  intended difference. ``rackAllocation`` is required where the bundle takes one
+  (Redis refuses one); networks are ``a.b.c.d/n`` exactly (no spaces, no netmask form,
+  no host bits); multi-DC only for APACHE_CASSANDRA; PCI only on AWS_VPC, not with
+  ``catalog.NO_PCI_WITH``, and with Cassandra's ``authnAuthz`` and ``clientEncryption``
+  on (the reference's failing PCI example has neither; the client does not check
+  this); SPARK is refused with Cassandra ``clientEncryption``; PRODUCTION is refused
+  with ``-DEV-`` node sizes.
 - **Firewall rules**: start PROVISIONING and turn RUNNING after 20 s. POST answers 409
   only when every listed type is already open to that target (otherwise it opens the
   missing ones); PUT replaces the target's types; DELETE closes the listed types, or

@@ -161,6 +161,20 @@ def test_odd_paths(api: Harness, path: str) -> None:
         {"clusterName": "a" * 10_000},
         {"twoFactorDelete": "yes"},
         {"dataCentreCustomName": 5},
+        # Unhashable values for choice options: looked up in a frozenset, they raised.
+        {
+            "bundles": [
+                {"bundle": "POSTGRESQL", "version": "14.6", "options": {"replicationMode": []}}
+            ],
+            "nodeSize": "PGS-DEV-t4g.small-5",
+        },
+        {
+            "bundles": [
+                {"bundle": "POSTGRESQL", "version": "14.6"},
+                {"bundle": "PGBOUNCER", "version": "1.17.0", "options": {"poolMode": {}}},
+            ],
+            "nodeSize": "PGS-DEV-t4g.small-5",
+        },
     ],
 )
 def test_wrong_types_in_create_fields(api: Harness, body: dict[str, Any]) -> None:
