@@ -108,6 +108,7 @@ def strict_simulator(interval: float | None) -> Simulator:
                     "dataCentre": "US_WEST_2",
                     "nodeSize": "t3.small-v2",
                     "clusterNetwork": "10.224.0.0/16",
+                    "rackAllocation": {"numberOfRacks": 3, "nodesPerRack": 1},
                 }
                 response = await http.post(f"{LIST}/extended/", json=body)
                 assert response.status_code == 202, response.text

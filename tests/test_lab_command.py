@@ -33,10 +33,26 @@ def test_lab_serves_the_quickstart_next_to_a_loopback_simulator(tmp_path: Path) 
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
         "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
     }
-    command = [sys.executable, "-m", "insta_nb.cli", "lab", "--", f"--port={port}",
-               "--no-browser", "--IdentityProvider.token=labtest", "--port-retries=0"]
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    command = [
+        sys.executable,
+        "-m",
+        "insta_nb.cli",
+        "lab",
+        "--",
+        f"--port={port}",
+        "--no-browser",
+        "--IdentityProvider.token=labtest",
+        "--port-retries=0",
+    ]
+    proc = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
@@ -56,8 +72,7 @@ def test_lab_serves_the_quickstart_next_to_a_loopback_simulator(tmp_path: Path) 
         contents = httpx.get(f"http://127.0.0.1:{port}/api/contents?token=labtest").json()
         assert "quickstart.ipynb" in {item["name"] for item in contents["content"]}
         # The simulator answers with the credentials the lab put in the environment.
-        reply = httpx.get(f"{sim_url}/provisioning/v1",
-                          auth=("simulator", "sim-provisioning-key"))
+        reply = httpx.get(f"{sim_url}/provisioning/v1", auth=("simulator", "sim-provisioning-key"))
         assert reply.status_code == 404  # an empty account, as the real API answers
         assert reply.json()["message"]
     finally:

@@ -22,7 +22,14 @@ ALLOWED: dict[str, set[str]] = {
     "backend": {"models", "errors"},
     # One package per API below the seam: paths, wire format, validation, HTTP.
     "backends": {
-        "backends", "backend", "credentials", "models", "errors", "config", "catalog", "clock"
+        "backends",
+        "backend",
+        "credentials",
+        "models",
+        "errors",
+        "config",
+        "catalog",
+        "clock",
     },
     "engine": {"engine", "errors", "clock", "config"},
     "service": {"service", "engine", "backend", "models", "errors", "config", "clock"},

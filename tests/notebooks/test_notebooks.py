@@ -52,7 +52,10 @@ def test_notebook_runs_and_saves_no_secret(
         save_to=saved,
     )
     errors = [
-        o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])
+        o
+        for c in executed.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
         if o.output_type == "error"
     ]
     assert errors == []
@@ -61,4 +64,5 @@ def test_notebook_runs_and_saves_no_secret(
         # The dashboard was displayed and its state saved: a reopened notebook shows it.
         assert widget_state(executed)
         assert "RUNNING" in "".join(
-            str(o.get("text", "")) for c in executed.cells for o in c.get("outputs", []))
+            str(o.get("text", "")) for c in executed.cells for o in c.get("outputs", [])
+        )
