@@ -99,11 +99,17 @@ class ServiceContext:
     # --- the inventory's reads --------------------------------------------------------------
 
     async def list_clusters(
-        self, *, kind: JobKind = JobKind.READ, owner: str | None = None, purpose: str = ""
+        self,
+        *,
+        kind: JobKind = JobKind.READ,
+        owner: str | None = None,
+        purpose: str = "",
+        shared: bool = True,
     ) -> list[ClusterSummary]:
         """Every cluster of the account (an empty list when there are none).
 
         ``purpose`` is added to the queue view's label (e.g. the create it checks for).
+        ``shared=False`` makes a request of its own, which its owner alone can cancel.
         """
         summaries = await self.run(
             self.backend.list_clusters,
@@ -111,7 +117,7 @@ class ServiceContext:
             Op.LIST_CLUSTERS,
             purpose,
             owner=owner,
-            key=("list",),
+            key=("list",) if shared else None,
         )
         changed = self.inventory.apply_list(summaries, self.clock.time())
         for hook in list(self.on_listed):

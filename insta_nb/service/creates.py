@@ -187,9 +187,13 @@ class Creates:
         reconcile window, since an applied create may take a moment to be listed.
         """
         ctx = self._ctx
-        # A user's create waits on this list: it goes with the user's actions.
+        # A user's create waits on this list: it goes with the user's actions, as a request
+        # of its own, so that cancelling one create's check (the queue view's Cancel)
+        # leaves the other creates alone.
         check = f"— name check before create {name}"
-        summaries = await ctx.list_clusters(kind=JobKind.MUTATION, owner=op.owner, purpose=check)
+        summaries = await ctx.list_clusters(
+            kind=JobKind.MUTATION, owner=op.owner, purpose=check, shared=False
+        )
         found = {s.id for s in summaries if s.name == name}
         if orphaned and not found:
             ctx.advance(op, OperationState.RECONCILING)
@@ -197,7 +201,7 @@ class Creates:
             while not found and ctx.clock.monotonic() < end:
                 await ctx.clock.sleep(ctx.settings.reconcile_every)
                 summaries = await ctx.list_clusters(
-                    kind=JobKind.MUTATION, owner=op.owner, purpose=check
+                    kind=JobKind.MUTATION, owner=op.owner, purpose=check, shared=False
                 )
                 found = {s.id for s in summaries if s.name == name}
             ctx.advance(op, OperationState.QUEUED)
