@@ -185,7 +185,7 @@ class ClusterService:
 
     async def refresh_once(self) -> None:
         """One refresh now, as the poller makes it (tests and benchmarks)."""
-        await self._watcher._refresh_once()
+        await self._watcher.refresh_once()
 
     @property
     def watches(self) -> list[Watch]:

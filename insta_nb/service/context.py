@@ -92,6 +92,12 @@ class ServiceContext:
                 f"cannot {action}: the configured API key is read-only (nothing was sent)"
             )
 
+    @staticmethod
+    def refuse_invalid(problems: dict[str, str]) -> None:
+        """Refuse, before anything is queued, what the backend's validation found."""
+        if problems:
+            raise errors.ValidationError(problems)
+
     def name_of(self, cluster_id: str) -> str:
         row = self.inventory.get(cluster_id)
         return row.name if row is not None else cluster_id

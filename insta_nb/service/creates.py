@@ -83,9 +83,9 @@ class Creates:
         self, spec: ClusterSpec, *, force: bool, adopt: bool, owner: str | None
     ) -> str:
         self._ctx.refuse_if_read_only("create a cluster")
-        problems = self._ctx.backend.validate_spec(spec, encryption_key_ids=self._known_key_ids())
-        if problems:
-            raise errors.ValidationError(problems)
+        self._ctx.refuse_invalid(
+            self._ctx.backend.validate_spec(spec, encryption_key_ids=self._known_key_ids())
+        )
         backend = self._ctx.backend
         return await self._create(
             spec.cluster_name,
@@ -101,9 +101,7 @@ class Creates:
         self, spec: LegacyClusterSpec, *, force: bool, adopt: bool, owner: str | None
     ) -> str:
         self._ctx.refuse_if_read_only("create a cluster")
-        problems = self._ctx.backend.validate_legacy_spec(spec)
-        if problems:
-            raise errors.ValidationError(problems)
+        self._ctx.refuse_invalid(self._ctx.backend.validate_legacy_spec(spec))
         backend = self._ctx.backend
         return await self._create(
             spec.cluster_name,

@@ -83,9 +83,7 @@ class FirewallRules:
         ctx = self._ctx
         ctx.backend.check_id(cluster_id)  # refused before it takes a slot
         ctx.refuse_if_read_only("change firewall rules")
-        problems = ctx.backend.validate_firewall_rule(rule)
-        if problems:
-            raise errors.ValidationError(problems)
+        ctx.refuse_invalid(ctx.backend.validate_firewall_rule(rule))
         op = ctx.start(action, rule.network or rule.security_group_id or "", owner)
         op.cluster_id = cluster_id
         try:
@@ -127,9 +125,7 @@ class EncryptionKeys:
     async def add(self, alias: str, arn: str, *, owner: str | None) -> str:
         ctx = self._ctx
         ctx.refuse_if_read_only("register an encryption key")
-        problems = ctx.backend.validate_encryption_key(alias, arn)
-        if problems:
-            raise errors.ValidationError(problems)
+        ctx.refuse_invalid(ctx.backend.validate_encryption_key(alias, arn))
         key_id = await ctx.run(
             lambda: ctx.backend.add_encryption_key(alias, arn),
             JobKind.MUTATION,

@@ -55,10 +55,6 @@ class Watch:
     def stop(self) -> None:
         self._watcher.remove(self)
 
-    @property
-    def active(self) -> bool:
-        return self in self._watcher.watches
-
 
 class Watcher:
     """The poller of one service."""
@@ -163,7 +159,7 @@ class Watcher:
             self._poke.clear()
             if self._forced or any(not w.paused for w in self.watches):
                 self._forced = False
-                await self._refresh_once()
+                await self.refresh_once()
             period = self._period()
             poked = asyncio.ensure_future(self._poke.wait())
             waits: set[asyncio.Future[Any]] = {poked}
@@ -180,7 +176,7 @@ class Watcher:
                 for waiter in waits:
                     waiter.cancel()
 
-    async def _refresh_once(self) -> None:
+    async def refresh_once(self) -> None:
         ctx = self._ctx
         try:
             await ctx.list_clusters(kind=JobKind.POLL, owner=self.owner)
