@@ -179,3 +179,19 @@ def outcome(task: asyncio.Future[Any]) -> Any:
 
 def exceptions(tasks: Iterable[asyncio.Future[Any]]) -> list[BaseException]:
     return [e for t in tasks if isinstance(e := outcome(t), BaseException)]
+
+
+async def in_lockstep(
+    first: World, second: World, tasks: list[asyncio.Task[Any]], rounds: int
+) -> list[Any]:
+    """Move two kernels' clocks together until ``tasks`` end; close the second kernel
+    (``run`` closes the first) and return each task's outcome."""
+    for _ in range(rounds):
+        await first.clock.advance(0.05)
+        await second.clock.advance(0.05)
+        if all(t.done() for t in tasks):
+            break
+    await second.service.aclose()
+    await second.client.aclose()
+    await second.engine.aclose()
+    return [outcome(t) for t in tasks]

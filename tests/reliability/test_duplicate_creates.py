@@ -21,7 +21,7 @@ from insta_nb.engine import MemorySlots
 from insta_nb.engine.journal import FileJournal, MemoryJournal
 from insta_nb.service import ClusterService
 
-from .support import World, make_world, outcome, run, spec
+from .support import World, in_lockstep, make_world, outcome, run, spec
 
 NAME = "dupname"
 
@@ -62,15 +62,7 @@ def test_two_kernels_0_to_30_s_apart_make_one_cluster(apart: float) -> None:
             asyncio.ensure_future(first.service.create_cluster(spec(NAME))),
             asyncio.ensure_future(later()),
         ]
-        for _ in range(4000):  # both clocks in lock-step
-            await first.clock.advance(0.05)
-            await second.clock.advance(0.05)
-            if all(t.done() for t in tasks):
-                break
-        await second.service.aclose()
-        await second.client.aclose()
-        await second.engine.aclose()
-        return [outcome(t) for t in tasks]
+        return await in_lockstep(first, second, tasks, rounds=4000)
 
     results = run(body, first)
     assert len(first.clusters_named(NAME)) == 1, results

@@ -18,7 +18,7 @@ from insta_nb.service import OperationState
 from insta_nb.simulator import Faults, Simulator
 
 from .faultplan import AMBIGUOUS, NEVER_ARRIVED, FaultPlan, create_name
-from .support import World, make_world, outcome, run, spec
+from .support import World, in_lockstep, make_world, outcome, run, spec
 
 INTENTS = 20
 
@@ -211,15 +211,7 @@ def test_two_kernels_creating_one_name_at_once_make_one_cluster() -> None:
             asyncio.ensure_future(first.service.create_cluster(spec("shared"))),
             asyncio.ensure_future(second_kernel()),
         ]
-        for _ in range(2000):  # both clocks in lock-step
-            await first.clock.advance(0.05)
-            await second.clock.advance(0.05)
-            if all(t.done() for t in tasks):
-                break
-        await second.service.aclose()
-        await second.client.aclose()
-        await second.engine.aclose()
-        return [outcome(t) for t in tasks]
+        return await in_lockstep(first, second, tasks, rounds=2000)
 
     results = run(body, first)
     assert len(first.clusters_named("shared")) == 1, results
