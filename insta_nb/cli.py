@@ -7,9 +7,10 @@ only parses and dispatches, so that another subcommand is one more ``_add_...``.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import NoReturn, TextIO, cast
 
 import insta_nb
 
@@ -17,15 +18,34 @@ Handler = Callable[[argparse.Namespace], int]
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
+class _Parser(argparse.ArgumentParser):
+    """A parser whose usage errors are one line (``prog: error: ...``) and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _finite(text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number {what}, not {text!r}") from None
+    # float() accepts "inf", "nan" and "1e400": refuse them here, naming the option, rather
+    # than later as a traceback from the settings they would reach.
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number {what}, not {text!r}")
+    return value
+
+
 def _non_negative(text: str) -> float:
-    value = float(text)
+    value = _finite(text, ">= 0")
     if not value >= 0:
         raise argparse.ArgumentTypeError(f"must be >= 0, not {text}")
     return value
 
 
 def _positive(text: str) -> float:
-    value = float(text)
+    value = _finite(text, "> 0")
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be > 0, not {text}")
     return value
@@ -158,7 +178,12 @@ def _run_lab(args: argparse.Namespace) -> int:
 
     from insta_nb.simulator import Simulator, SimulatorSettings
 
-    sim = Simulator(settings=SimulatorSettings(speed=args.speed, interval=args.interval))
+    try:
+        settings = SimulatorSettings(speed=args.speed, interval=args.interval)
+    except ValueError as exc:
+        print(f"insta-nb lab: {exc}", file=sys.stderr)
+        return 2
+    sim = Simulator(settings=settings)
     notebook = Path(args.notebook)
     extra = [a for a in args.jupyter_args if a != "--"]
     with sim.serve("127.0.0.1", args.sim_port) as url:
@@ -190,9 +215,14 @@ def _run_lab(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``insta-nb`` parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="insta-nb", description=insta_nb.__doc__)
+    parser = _Parser(prog="insta-nb", description=insta_nb.__doc__)
     parser.add_argument("--version", action="version", version=insta_nb.__version__)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Subcommand parsers are _Parser too (argparse uses the parent's class); typed as the
+    # base class so that each _add_... takes the usual argparse type.
+    commands = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", metavar="COMMAND"),
+    )
     _add_simulator(commands)
     _add_lab(commands)
     return parser
