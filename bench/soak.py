@@ -164,6 +164,7 @@ async def work(worker: int, ops: int, seed: int, gap: float, deadline: float) ->
     }
     return {
         "worker": worker,
+        "started": started,
         "ops": [asdict(o) for o in records],
         "create_states": states,
         "engine": {
@@ -240,7 +241,7 @@ def evaluate(sim: Any, reports: list[dict[str, Any]], interval: float) -> Figure
                 missing = effect_missing(op, by_name, applied)
                 if missing:
                     figures.lost += 1
-                    figures.notes.append(f"completed but {missing}: {op}")
+                    figures.notes.append(lost_note(f"completed but {missing}", op, report, sim))
             elif outcome == "failed":
                 figures.failed_visible += 1
                 if op["kind"] == "create" and by_name.get(op["name"]):
@@ -248,10 +249,11 @@ def evaluate(sim: Any, reports: list[dict[str, Any]], interval: float) -> Figure
                     ids = [r.id for r in by_name[op["name"]]]
                     if not (state == "done" and adopted in ids):
                         figures.lost += 1
-                        figures.notes.append(f"reported failed, cluster exists: {op}")
+                        what = f"reported failed, cluster exists (operation {state}, {adopted})"
+                        figures.notes.append(lost_note(what, op, report, sim))
             else:
                 figures.lost += 1
-                figures.notes.append(f"{outcome}: {op}")
+                figures.notes.append(lost_note(f"ended {outcome}", op, report, sim))
     unknown = [n for n in by_name if not n.startswith("soak_w")]
     figures.duplicates += len(unknown)
     first = min((r.time for r in sim.log), default=0.0)
@@ -260,6 +262,52 @@ def evaluate(sim: Any, reports: list[dict[str, Any]], interval: float) -> Figure
     figures.p50_slots = round(percentile(durations, 50), 2)
     figures.p95_slots = round(percentile(durations, 95), 2)
     return figures
+
+
+def lost_note(what: str, op: dict[str, Any], report: dict[str, Any], sim: Any) -> str:
+    """One lost operation: kind, name, what happened, and the simulator's record of it.
+
+    The record is every cluster of that name or id (``sim.cluster_records()``) and every
+    request the simulator logged for those ids, or, for a create, each POST between its
+    asking and its end (times on the machine's monotonic clock, as the simulator logs them).
+    """
+    root = "/provisioning/v1"
+    clusters = [
+        r
+        for r in sim.cluster_records()
+        if r.name == op["name"] or (op["target"] and r.id == op["target"])
+    ]
+    ids = {r.id for r in clusters} | ({op["target"]} if op["target"] else set())
+    begin = report["started"] + op["asked_at"]
+    end = report["started"] + (op["done_at"] if op["done_at"] is not None else 1e9)
+    # Creates and lists of every worker share one path (and 127.0.0.1): for those, only the
+    # requests of that method sent while this operation was open.
+    shared = {"create": ("POST", (f"{root}/extended", root)), "list": ("GET", (root,))}
+    method, paths = shared.get(op["kind"], ("", ()))
+    requests = [
+        r
+        for r in sim.log
+        if any(i in r.path for i in ids)
+        or (
+            r.method == method
+            and r.path.rstrip("/") in paths
+            and begin - 0.01 <= r.time <= end + 0.01
+        )
+    ]
+    lines = [
+        f"LOST worker {report['worker']} op {op['index']}: {op['kind']} "
+        f"{op['name'] or op['target'] or ''} — {what}",
+        f"  asked at {begin:.3f}, ended {op['outcome']} at "
+        + (f"{end:.3f}" if op["done_at"] is not None else "never")
+        + f"; result {op['result']!r}; error {op['error']!r}",
+    ]
+    lines += [f"  cluster {tuple(r)}" for r in clusters] or ["  no cluster of that name or id"]
+    lines += [
+        f"  request {r.time:.3f} {r.client_ip} {r.method} {r.path} -> {r.status} "
+        f"applied={r.applied} fault={r.fault}"
+        for r in requests
+    ]
+    return "\n".join(lines)
 
 
 def effect_missing(op: dict[str, Any], by_name: dict[str, list[Any]], applied: set[Any]) -> str:
@@ -411,8 +459,9 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     figures, extra = serve_and_run(args)
-    for note in figures.notes[:20]:
-        print("  !", note)
+    # Always, every one: a rare loss must leave its evidence in the run's log.
+    for note in figures.notes:
+        print(note, file=sys.stderr, flush=True)
     print(f"  ran {extra['real_seconds']} s real = {extra['simulated_minutes']} simulated minutes")
     print(f"  {extra['requests']} requests; faults injected: {extra['faults']}")
     print(f"  operations by kind: {extra['kinds']}; engines: {extra['engines']}")
