@@ -38,6 +38,9 @@ SCREENSHOTS_ENV = "INSTA_NB_SCREENSHOTS"
 # Scope every notebook locator here: JupyterLab keeps hidden panels in the DOM.
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 OUTPUT = ".jp-OutputArea-output"
+# Voila renders the outputs of every cell into one element, with a spinner until done.
+VOILA_CELLS = "#rendered_cells"
+VOILA_LOADING = "#loading"
 LIGHT_THEME = "JupyterLab Light"
 DARK_THEME = "JupyterLab Dark"
 
@@ -104,13 +107,29 @@ def open_notebook(
 ) -> Locator:
     """Open `notebook` (relative to the server root), wait for its kernel; return its panel.
 
-    JupyterLab opens it in a fresh reset workspace; Notebook 7 at /notebooks/<nb>.
+    JupyterLab opens it in a fresh reset workspace; Notebook 7 at /notebooks/<nb>. For
+    Voila use `open_voila`.
     """
     page.goto(server.notebook_url(notebook), timeout=timeout * 1000)
     panel = notebook_panel(page)
     panel.wait_for(state="visible", timeout=timeout * 1000)
     wait_for_kernel_idle(page, timeout=timeout)
     return panel
+
+
+def open_voila(
+    page: Page, server: JupyterServer, notebook: str, *, timeout: float = 120.0
+) -> Locator:
+    """Load `notebook` in Voila, which runs it; wait until every cell ran; return its cells.
+
+    Voila streams the page while the kernel runs the cells and removes its "Running …"
+    spinner (`#loading`) when the last one is done.
+    """
+    page.goto(server.notebook_url(notebook), timeout=timeout * 1000, wait_until="commit")
+    page.locator(VOILA_LOADING).wait_for(state="detached", timeout=timeout * 1000)
+    cells = page.locator(VOILA_CELLS)
+    cells.wait_for(state="attached")
+    return cells
 
 
 def notebook_panel(page: Page) -> Locator:

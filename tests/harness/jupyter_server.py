@@ -1,4 +1,4 @@
-"""Start and stop a real JupyterLab 4 or Notebook 7 server on loopback, isolated for one test.
+"""Start and stop a real JupyterLab 4, Notebook 7 or Voila server on loopback, isolated.
 
 Every server gets its own port, token, root directory and Jupyter config/data/runtime/
 workspace directories, so nothing from the developer's own Jupyter setup (settings, saved
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
-App = Literal["lab", "notebook"]
+App = Literal["lab", "notebook", "voila"]
 
 HOST = "127.0.0.1"
 
@@ -48,7 +48,7 @@ DARK_THEME_SETTINGS: dict[str, dict[str, Any]] = {
     "@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"},
 }
 
-_MODULES: dict[App, str] = {"lab": "jupyterlab", "notebook": "notebook"}
+_MODULES: dict[App, str] = {"lab": "jupyterlab", "notebook": "notebook", "voila": "voila"}
 _APP_CLASSES: dict[App, str] = {"lab": "LabApp", "notebook": "JupyterNotebookApp"}
 
 _live_servers: weakref.WeakSet[JupyterServer] = weakref.WeakSet()
@@ -63,7 +63,8 @@ class JupyterServer:
     """A running Jupyter server; use `stop()` (or `with`) to end it and its kernels.
 
     Attributes:
-        app: "lab" (JupyterLab 4) or "notebook" (Notebook 7).
+        app: "lab" (JupyterLab 4), "notebook" (Notebook 7) or "voila" (standalone Voila,
+            serving root_dir as a tree: each page load runs the notebook in a new kernel).
         port: TCP port on 127.0.0.1.
         token: the random auth token.
         root_dir: the directory the server serves (notebooks are copied here).
@@ -102,11 +103,14 @@ class JupyterServer:
     def notebook_url(self, notebook: str, *, workspace: str | None = None) -> str:
         """URL that opens `notebook` (relative to root_dir) in this server's app.
 
-        For JupyterLab it is a fresh, reset workspace, so no earlier tab is restored.
+        For JupyterLab it is a fresh, reset workspace, so no earlier tab is restored; for
+        Voila, loading it runs the notebook.
         """
         quoted = urllib.parse.quote(notebook)
         if self.app == "notebook":
             return self.url(f"notebooks/{quoted}")
+        if self.app == "voila":
+            return self.url(f"voila/render/{quoted}")
         name = workspace or f"t{uuid.uuid4().hex[:12]}"
         return self.url(f"lab/workspaces/{name}/tree/{quoted}", query="reset")
 
@@ -126,7 +130,12 @@ class JupyterServer:
         return json.loads(raw) if raw else None
 
     def kernels(self) -> list[dict[str, Any]]:
-        """The kernels the server is running (id, name, execution_state, ...)."""
+        """The kernels the server is running (id, name, execution_state, ...).
+
+        Voila has no kernels API: its kernels end with the page or the server.
+        """
+        if self.app == "voila":
+            return []
         result: list[dict[str, Any]] = self.api("GET", "/api/kernels")
         return result
 
@@ -176,7 +185,8 @@ class JupyterServer:
 
         Empty after `stop()`: tests can assert that nothing outlived the server.
         """
-        return _pids_mentioning(self.runtime_dir)
+        # Voila names the runtime dir on its own command line: it is the server, not a kernel.
+        return [pid for pid in _pids_mentioning(self.runtime_dir) if pid != self._process.pid]
 
     def _shutdown_kernels(self) -> None:
         # Polite first: kernels stopped through the API exit cleanly and fast.
@@ -344,19 +354,12 @@ def _launch(
     port = _free_port()
     token = secrets.token_hex(16)
     log_path = base / f"jupyter-{app}-{port}.log"
-    app_class = _APP_CLASSES[app]
     command = [
         sys.executable,
         "-m",
         _MODULES[app],
         "--no-browser",
-        "--allow-root",
-        f"--ServerApp.ip={HOST}",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        f"--ServerApp.root_dir={root}",
-        f"--IdentityProvider.token={token}",
-        f"--{app_class}.expose_app_in_browser=True",
+        *_app_args(app, port, token, root, base),
         *extra_args,
     ]
     log_file = log_path.open("wb")
@@ -384,9 +387,36 @@ def _launch(
     return server
 
 
+def _app_args(app: App, port: int, token: str, root: Path, base: Path) -> list[str]:
+    if app == "voila":
+        return [
+            f"--Voila.ip={HOST}",
+            f"--Voila.port={port}",
+            "--Voila.port_retries=0",
+            f"--token={token}",
+            # Voila keeps connection files under the system temp dir by default: ours must
+            # be in runtime_dir, where `kernel_pids` and the orphan sweep look for them.
+            f"--Voila.connection_dir_root={base / 'jupyter' / 'runtime'}",
+            "--VoilaConfiguration.show_tracebacks=True",
+            str(root),
+        ]
+    app_class = _APP_CLASSES[app]
+    return [
+        "--allow-root",
+        f"--ServerApp.ip={HOST}",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={root}",
+        f"--IdentityProvider.token={token}",
+        f"--{app_class}.expose_app_in_browser=True",
+    ]
+
+
 def _wait_ready(server: JupyterServer, timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    status_url = f"{server.base_url}/api/status?token={server.token}"
+    # Voila has no REST API: its tree page answers once it serves.
+    status_path = "" if server.app == "voila" else "api/status"
+    status_url = f"{server.base_url}/{status_path}?token={server.token}"
     opener = _opener()
     while time.monotonic() < deadline:
         if not server.running:
