@@ -27,7 +27,9 @@ from insta_nb.models import (
     FirewallRule,
     FirewallRuleSpec,
     LegacyClusterSpec,
+    ResizeSpec,
 )
+from insta_nb.peering import VpcPeering, VpcPeeringSpec
 
 __all__ = ["Backend", "Op", "describe"]
 
@@ -46,6 +48,11 @@ class Op(enum.Enum):
     LIST_ENCRYPTION_KEYS = "list encryption keys"
     ADD_ENCRYPTION_KEY = "add encryption key"
     DELETE_ENCRYPTION_KEY = "delete encryption key"
+    LIST_VPC_PEERINGS = "VPC peerings of"
+    GET_VPC_PEERING = "VPC peering"
+    CREATE_VPC_PEERING = "add VPC peering to"
+    DELETE_VPC_PEERING = "delete VPC peering"
+    RESIZE_DATA_CENTRE = "resize"
 
 
 def describe(op: Op, subject: str = "") -> str:
@@ -103,6 +110,30 @@ class Backend(Protocol):
         """As :meth:`validate_spec`, for an encryption key to register."""
         ...
 
+    def validate_vpc_peering(
+        self, spec: VpcPeeringSpec, *, data_centre_network: str | None = None
+    ) -> dict[str, str]:
+        """As :meth:`validate_spec`, for a peering request.
+
+        ``data_centre_network`` (the CDC's CIDR), when known, lets subnets that overlap
+        it be refused too.
+        """
+        ...
+
+    def validate_resize(
+        self, details: ClusterDetails, data_centre_id: str, spec: ResizeSpec
+    ) -> dict[str, str]:
+        """As :meth:`validate_spec`, for resizing ``data_centre_id`` of ``details``."""
+        ...
+
+    def resize_sizes(self, details: ClusterDetails, data_centre_id: str) -> list[str]:
+        """Sizes ``data_centre_id`` may be resized to (its bundle, provider and family)."""
+        ...
+
+    def preview_vpc_peering(self, spec: VpcPeeringSpec) -> Mapping[str, Any]:
+        """The request body a peering create of ``spec`` would send."""
+        ...
+
     def preview_create(self, spec: ClusterSpec) -> Mapping[str, Any]:
         """The request a create of ``spec`` would send, for people to read before sending."""
         ...
@@ -138,6 +169,18 @@ class Backend(Protocol):
     async def add_encryption_key(self, alias: str, arn: str) -> str: ...
 
     async def delete_encryption_key(self, key_id: str) -> None: ...
+
+    async def list_vpc_peerings(self, data_centre_id: str) -> list[VpcPeering]: ...
+
+    async def get_vpc_peering(self, data_centre_id: str, peering_id: str) -> VpcPeering: ...
+
+    async def create_vpc_peering(self, data_centre_id: str, spec: VpcPeeringSpec) -> str: ...
+
+    async def delete_vpc_peering(self, data_centre_id: str, peering_id: str) -> None: ...
+
+    async def resize_data_centre(
+        self, cluster_id: str, data_centre_id: str, spec: ResizeSpec
+    ) -> None: ...
 
     async def aclose(self) -> None:
         """Release connections. Idempotent."""

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
+    "AWS_PEER_REGIONS",
     "BOOLEAN_OPTIONS",
     "BUNDLES",
     "CHOICE_OPTIONS",
@@ -25,10 +26,13 @@ __all__ = [
     "NETWORK_PREFIX_MIN",
     "NODES_PER_RACK_MAX",
     "NODES_PER_RACK_MIN",
+    "NODE_PURPOSES",
+    "NODE_PURPOSES_BY_BUNDLE",
     "NO_PCI_WITH",
     "PROVIDERS",
     "RACKS_MAX",
     "RACKS_MIN",
+    "RESIZE_FAMILIES",
     "RULE_TYPES",
     "SLA_TIERS",
     "BundleInfo",
@@ -130,7 +134,11 @@ _CASSANDRA_AWS = (
     "resizeable-small(r5-l)-v2",
     "resizeable-small(r5-xl)-v2",
     "resizeable-large(r5-xl)-v2",
+    "resizeable-small(r5-l)",
+    "resizeable-small(r5-xl)",
+    "resizeable-small(r4-xl)",
     "CAS-DEV-t4g.small-5",
+    "CAS-DEV-t4g.medium-30",
     "CAS-PRD-m6g.large-120",
     "t2.small",
 )
@@ -347,3 +355,108 @@ def normalise_version(bundle: str, version: str) -> str | None:
             break
     text = re.sub(r"\.ic\d+$", "", text)
     return text if text in info.versions else None
+
+
+# --- resize and VPC peering (reference §2.5, §2.7, §12, §13) ---------------------------
+
+#: ``nodePurpose`` values of a resize request (OPSPEC ``ResizeDataCentreRequest``).
+NODE_PURPOSES: tuple[str, ...] = (
+    "ELASTICSEARCH_DATA_AND_INGEST",
+    "ELASTICSEARCH_MASTER",
+    "ELASTICSEARCH_KIBANA",
+    "ELASTICSEARCH_COORDINATOR",
+    "OPENSEARCH_DASHBOARDS",
+    "OPENSEARCH_COORDINATOR",
+    "OPENSEARCH_MASTER",
+    "OPENSEARCH_INGEST",
+    "OPENSEARCH_DATA",
+    "OPENSEARCH_DATA_AND_INGEST",
+    "KAFKA_BROKER",
+    "KAFKA_DEDICATED_ZOOKEEPER",
+    "REDIS",
+    "CASSANDRA",
+    "CASSANDRA_SHOTOVER_PROXY",
+    "CADENCE",
+    "POSTGRESQL",
+    "MONGODB",
+    "COUCHBASE",
+)
+
+#: Purposes a bundle's nodes can have, as Terraform sends them (``domains.go``). A
+#: bundle whose nodes have several purposes (OpenSearch) must name one in a resize.
+NODE_PURPOSES_BY_BUNDLE: dict[str, tuple[str, ...]] = {
+    "APACHE_CASSANDRA": ("CASSANDRA",),
+    "KAFKA": ("KAFKA_BROKER", "KAFKA_DEDICATED_ZOOKEEPER"),
+    "OPENSEARCH": (
+        "OPENSEARCH_DATA_AND_INGEST",
+        "OPENSEARCH_MASTER",
+        "OPENSEARCH_DASHBOARDS",
+        "OPENSEARCH_COORDINATOR",
+        "OPENSEARCH_INGEST",
+        "OPENSEARCH_DATA",
+    ),
+    "REDIS": ("REDIS",),
+    "POSTGRESQL": ("POSTGRESQL",),
+}
+
+#: Sizes a data centre may be resized between: one family per tuple, by bundle and
+#: provider. A size in no family cannot be resized. The pairs come from real resizes
+#: (Terraform's acceptance test ``CAS-DEV-t4g.small-5`` → ``CAS-DEV-t4g.medium-30``, the
+#: demo's ``resizeable-small(r5-l)`` → ``(r5-xl)``; old Terraform allowed resizing only
+#: inside one ``resizeable-(small|large)`` class); the rest follow the same naming.
+RESIZE_FAMILIES: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
+    ("APACHE_CASSANDRA", "AWS_VPC"): (
+        ("t3.small-v2", "t3.medium-v2"),
+        ("m5l-250-v2", "m5l-400-v2", "m5xl-400-v2", "m5xl-800-v2", "m5xl-1600-v2"),
+        ("resizeable-small(r5-l)-v2", "resizeable-small(r5-xl)-v2"),
+        ("resizeable-small(r5-l)", "resizeable-small(r5-xl)", "resizeable-small(r4-xl)"),
+        ("CAS-DEV-t4g.small-5", "CAS-DEV-t4g.medium-30"),
+    ),
+    ("APACHE_CASSANDRA", "GCP"): (("n1-standard-2", "n1-standard-4"),),
+    ("APACHE_CASSANDRA", "AZURE_AZ"): (("Standard_DS2_v2-256", "Standard_DS12_v2-512"),),
+    ("KAFKA", "AWS_VPC"): (("KFK-DEV-t4g.small-5", "KFK-DEV-t4g.medium-80"),),
+    ("OPENSEARCH", "AWS_VPC"): (
+        ("SRH-DEV-t4g.small-5", "SRH-DEV-t4g.small-30"),
+        ("SRH-PRD-m6g.large-120", "SRH-PRD-m6g.large-400"),
+    ),
+    ("REDIS", "AWS_VPC"): (("r5.large-100-r", "r6g.large-100-r"),),
+    ("POSTGRESQL", "AWS_VPC"): (("PGS-DEV-t4g.small-5", "PGS-DEV-t4g.medium-30"),),
+}
+
+#: ``peerRegion`` of an AWS peering (OPSPEC's AWS region enum).
+AWS_PEER_REGIONS: tuple[str, ...] = (
+    "US_EAST_1",
+    "US_EAST_2",
+    "US_WEST_1",
+    "US_WEST_2",
+    "GovCloud",
+    "US_GOV_EAST_1",
+    "EU_WEST_1",
+    "EU_WEST_2",
+    "EU_WEST_3",
+    "EU_CENTRAL_1",
+    "EU_CENTRAL_2",
+    "EU_NORTH_1",
+    "EU_SOUTH_1",
+    "EU_SOUTH_2",
+    "AP_EAST_1",
+    "AP_SOUTH_1",
+    "AP_SOUTH_2",
+    "AP_SOUTHEAST_1",
+    "AP_SOUTHEAST_2",
+    "AP_SOUTHEAST_3",
+    "AP_SOUTHEAST_4",
+    "AP_NORTHEAST_1",
+    "AP_NORTHEAST_2",
+    "AP_NORTHEAST_3",
+    "SA_EAST_1",
+    "CN_NORTH_1",
+    "CN_NORTHWEST_1",
+    "CA_CENTRAL_1",
+    "ME_CENTRAL_1",
+    "ME_SOUTH_1",
+    "AF_SOUTH_1",
+    "US_ISO_EAST_1",
+    "US_ISOB_EAST_1",
+    "US_ISO_WEST_1",
+)

@@ -28,6 +28,7 @@ __all__ = [
     "Node",
     "ProviderSpec",
     "RackAllocation",
+    "ResizeSpec",
     "RuleStatus",
 ]
 
@@ -147,6 +148,25 @@ class ClusterSpec:
 
 
 @dataclass(frozen=True)
+class ResizeSpec:
+    """Resize one data centre's nodes to ``node_size`` (``POST …/{cdcId}/resize``).
+
+    Attributes:
+        node_size: The new size; only sizes of the data centre's bundle and provider,
+            in the same family as today's size and without a smaller disk, are accepted.
+        concurrent_resizes: Nodes replaced at once, from 1 to the largest rack's size.
+        notify_support_contacts: Let the account's support contacts know.
+        node_purpose: Which nodes, where a bundle has several kinds (``OPENSEARCH_DATA``,
+            ``KAFKA_BROKER``); ``None`` for single-purpose bundles.
+    """
+
+    node_size: str
+    concurrent_resizes: int = 1
+    notify_support_contacts: bool = False
+    node_purpose: str | None = None
+
+
+@dataclass(frozen=True)
 class LegacyRack:
     """One entry of the legacy ``region.rackAllocation`` array."""
 
@@ -228,6 +248,19 @@ class DataCentre:
     @property
     def running_node_count(self) -> int:
         return sum(1 for n in self.nodes if n.status is ClusterStatus.RUNNING)
+
+    @property
+    def resizing(self) -> bool:
+        """A resize is under way (the API shows its target size meanwhile)."""
+        return bool(self.resize_target_node_size)
+
+    @property
+    def resized_node_count(self) -> int:
+        """Nodes already back in service at the resize's target size (0 when idle)."""
+        target = self.resize_target_node_size
+        if not target:
+            return 0
+        return sum(1 for n in self.nodes if n.size == target and n.status is ClusterStatus.RUNNING)
 
 
 @dataclass(frozen=True)

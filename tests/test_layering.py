@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "insta_nb"
 
-VOCABULARY = {"errors", "models", "config", "catalog", "clock", "testing"}
+VOCABULARY = {"errors", "models", "peering", "config", "catalog", "clock", "testing"}
 
 #: Top-level part of a module → insta_nb parts it may import.
 ALLOWED: dict[str, set[str]] = {
@@ -19,20 +19,21 @@ ALLOWED: dict[str, set[str]] = {
     "config": {"errors"},
     "credentials": {"errors", "config"},
     # The seam: a protocol in the toolkit's own models, no wire format.
-    "backend": {"models", "errors"},
+    "backend": {"models", "peering", "errors"},
     # One package per API below the seam: paths, wire format, validation, HTTP.
     "backends": {
         "backends",
         "backend",
         "credentials",
         "models",
+        "peering",
         "errors",
         "config",
         "catalog",
         "clock",
     },
     "engine": {"engine", "errors", "clock", "config"},
-    "service": {"service", "engine", "backend", "models", "errors", "config", "clock"},
+    "service": {"service", "engine", "backend", "models", "peering", "errors", "config", "clock"},
     "frame": {"service", "models"},
     "cells": set(),
     # ``backends`` here is the registry (``open_backend``) only: see ABOVE_THE_SEAM.
@@ -44,6 +45,7 @@ ALLOWED: dict[str, set[str]] = {
         "credentials",
         "engine",
         "models",
+        "peering",
         "service",
         "errors",
         "frame",
@@ -51,7 +53,17 @@ ALLOWED: dict[str, set[str]] = {
         "clock",
     },
     # Views use the session's public API, public models and ``frame``: nothing below.
-    "widgets": {"widgets", "session", "frame", "models", "catalog", "errors", "config", "clock"},
+    "widgets": {
+        "widgets",
+        "session",
+        "frame",
+        "models",
+        "peering",
+        "catalog",
+        "errors",
+        "config",
+        "clock",
+    },
     # An independent second implementation of the wire contract: data and names only.
     "simulator": {"simulator", "catalog", "models", "clock"},
     "cli": {"simulator", "session", "config", "credentials", "errors"},

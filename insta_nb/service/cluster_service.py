@@ -33,6 +33,8 @@ from insta_nb.service.deletes import Deletes
 from insta_nb.service.events import Listener, ServiceEvent
 from insta_nb.service.inventory import ClusterRow, Inventory
 from insta_nb.service.operations import Operation
+from insta_nb.service.peerings import Peerings
+from insta_nb.service.resizes import Resizes
 from insta_nb.service.resources import EncryptionKeys, FirewallRules
 from insta_nb.service.watching import Watch, Watcher
 
@@ -66,6 +68,9 @@ class ClusterService:
         self._creates = Creates(self.ctx, engine.journal, lambda: self._keys.known_ids)
         self._deletes = Deletes(self.ctx, self._creates.forget)
         self._watcher = Watcher(self.ctx, rng or random.Random())
+        #: VPC peerings and resizes: used through their own methods (session delegates).
+        self.peerings = Peerings(self.ctx)
+        self.resizes = Resizes(self.ctx)
         self._engine_unsubscribe = engine.subscribe(self._engine_changed)
         if engine.probe is None:
             engine.probe = backend.list_clusters

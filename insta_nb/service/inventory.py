@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from insta_nb.models import ClusterDetails, ClusterStatus, ClusterSummary, FirewallRule
+from insta_nb.peering import VpcPeering
 
 __all__ = ["ClusterRow", "Inventory"]
 
@@ -32,7 +33,9 @@ class ClusterRow:
     since: float | None = None
     details: ClusterDetails | None = None
     firewall_rules: tuple[FirewallRule, ...] | None = None
-    #: A local action in progress: "deleting", "creating", "reconciling".
+    #: The VPC peerings of every data centre, as last read (``None``: never read).
+    vpc_peerings: tuple[VpcPeering, ...] | None = None
+    #: A local action in progress: "deleting", "creating", "reconciling", "resizing".
     pending: str | None = None
     #: The last error of an action on this row, in the API's words.
     error: str | None = None
@@ -121,15 +124,24 @@ class Inventory:
             node_size=sizes[0] if sizes else base.node_size,
             sla_tier=d.sla_tier or base.sla_tier,
             details=d,
-            pending=_pending_after(base.pending, d.status),
+            pending=_pending_after(base.pending, d.status, resizing=_resizing(d)),
         )
         return self.put(row)
 
 
-def _pending_after(pending: str | None, status: ClusterStatus) -> str | None:
+def _resizing(d: ClusterDetails) -> bool:
+    return any(dc.resizing for dc in d.data_centres)
+
+
+def _pending_after(
+    pending: str | None, status: ClusterStatus, *, resizing: bool | None = None
+) -> str | None:
     # A local "deleting" mark lasts until the API itself reports the deletion.
     if pending == "deleting" and status in (ClusterStatus.DELETING, ClusterStatus.DELETED):
         return None
     if pending == "creating":
+        return None
+    # A resize lasts until the API's details show no data centre resizing any more.
+    if pending == "resizing" and resizing is False:
         return None
     return pending

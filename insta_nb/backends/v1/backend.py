@@ -16,7 +16,7 @@ import httpx
 
 from insta_nb import errors
 from insta_nb.backend import Op, describe
-from insta_nb.backends.v1 import validation, wire
+from insta_nb.backends.v1 import peerings, resizing, validation, wire
 from insta_nb.backends.v1.client import ApiClient
 from insta_nb.config import DEFAULT_REQUEST_TIMEOUT
 from insta_nb.credentials import Credentials
@@ -28,7 +28,9 @@ from insta_nb.models import (
     FirewallRule,
     FirewallRuleSpec,
     LegacyClusterSpec,
+    ResizeSpec,
 )
+from insta_nb.peering import VpcPeering, VpcPeeringSpec
 
 __all__ = ["V1Backend"]
 
@@ -105,6 +107,22 @@ class V1Backend:
         problems = {"alias": _text_problem(alias, "alias"), "arn": _text_problem(arn, "ARN")}
         return {k: v for k, v in problems.items() if v is not None}
 
+    def validate_vpc_peering(
+        self, spec: VpcPeeringSpec, *, data_centre_network: str | None = None
+    ) -> dict[str, str]:
+        return peerings.validate_peering(spec, data_centre_network=data_centre_network)
+
+    def validate_resize(
+        self, details: ClusterDetails, data_centre_id: str, spec: ResizeSpec
+    ) -> dict[str, str]:
+        return resizing.validate_resize(details, data_centre_id, spec)
+
+    def resize_sizes(self, details: ClusterDetails, data_centre_id: str) -> list[str]:
+        return resizing.resize_sizes(details, data_centre_id)
+
+    def preview_vpc_peering(self, spec: VpcPeeringSpec) -> Mapping[str, Any]:
+        return peerings.peering_to_json(spec)
+
     def preview_create(self, spec: ClusterSpec) -> Mapping[str, Any]:
         return wire.spec_to_json(spec)
 
@@ -149,6 +167,23 @@ class V1Backend:
 
     async def delete_encryption_key(self, key_id: str) -> None:
         await self.client.delete_encryption_key(key_id)
+
+    async def list_vpc_peerings(self, data_centre_id: str) -> list[VpcPeering]:
+        return await self.client.list_vpc_peerings(data_centre_id)
+
+    async def get_vpc_peering(self, data_centre_id: str, peering_id: str) -> VpcPeering:
+        return await self.client.get_vpc_peering(data_centre_id, peering_id)
+
+    async def create_vpc_peering(self, data_centre_id: str, spec: VpcPeeringSpec) -> str:
+        return await self.client.create_vpc_peering(data_centre_id, spec)
+
+    async def delete_vpc_peering(self, data_centre_id: str, peering_id: str) -> None:
+        await self.client.delete_vpc_peering(data_centre_id, peering_id)
+
+    async def resize_data_centre(
+        self, cluster_id: str, data_centre_id: str, spec: ResizeSpec
+    ) -> None:
+        await self.client.resize_data_centre(cluster_id, data_centre_id, spec)
 
     async def aclose(self) -> None:
         await self.client.aclose()

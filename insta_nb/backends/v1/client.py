@@ -13,7 +13,7 @@ from types import TracebackType
 import httpx
 
 from insta_nb.backends.http import DEFAULT_USER_AGENT, HttpChannel
-from insta_nb.backends.v1 import wire
+from insta_nb.backends.v1 import peerings, resizing, wire
 from insta_nb.config import DEFAULT_REQUEST_TIMEOUT
 from insta_nb.credentials import Credentials
 from insta_nb.models import (
@@ -24,7 +24,9 @@ from insta_nb.models import (
     FirewallRule,
     FirewallRuleSpec,
     LegacyClusterSpec,
+    ResizeSpec,
 )
+from insta_nb.peering import VpcPeering, VpcPeeringSpec
 
 __all__ = ["ApiClient"]
 
@@ -173,3 +175,45 @@ class ApiClient:
     async def delete_encryption_key(self, key_id: str) -> None:
         """Remove a registered key."""
         await self._http.call("DELETE", wire.encryption_key_path(key_id))
+
+    # --- VPC peering (keyed by cluster data centre) ------------------------------------------
+
+    async def list_vpc_peerings(self, data_centre_id: str) -> list[VpcPeering]:
+        """The data centre's peerings (the API answers 202, some servers 200)."""
+        reply = await self._http.call("GET", peerings.peerings_path(data_centre_id))
+        return reply.parse(lambda b: peerings.parse_peerings(b, data_centre_id=data_centre_id))
+
+    async def get_vpc_peering(self, data_centre_id: str, peering_id: str) -> VpcPeering:
+        """One peering (202).
+
+        Raises:
+            UnexpectedResponseError: The body describes a different peering.
+        """
+        reply = await self._http.call("GET", peerings.peering_path(data_centre_id, peering_id))
+        peering = reply.parse(lambda b: peerings.parse_peering(b, data_centre_id=data_centre_id))
+        if peering.id.lower() != peering_id.lower():
+            raise reply.unexpected(f"asked for VPC peering {peering_id}, got {peering.id}")
+        return peering
+
+    async def create_vpc_peering(self, data_centre_id: str, spec: VpcPeeringSpec) -> str:
+        """Ask for a peering; returns its id (``{"id": ...}``). Never retried here."""
+        reply = await self._http.call(
+            "POST", peerings.peerings_path(data_centre_id), body=peerings.peering_to_json(spec)
+        )
+        return reply.parse(wire.parse_created_id)
+
+    async def delete_vpc_peering(self, data_centre_id: str, peering_id: str) -> None:
+        """Remove a peering (202)."""
+        await self._http.call("DELETE", peerings.peering_path(data_centre_id, peering_id))
+
+    # --- resize -----------------------------------------------------------------------------
+
+    async def resize_data_centre(
+        self, cluster_id: str, data_centre_id: str, spec: ResizeSpec
+    ) -> None:
+        """Start a rolling resize (202). Not ready: 412 (or 409); a bad size: 400."""
+        await self._http.call(
+            "POST",
+            resizing.resize_path(cluster_id, data_centre_id),
+            body=resizing.resize_to_json(spec),
+        )
