@@ -19,6 +19,7 @@ from insta_nb.simulator.api import Api
 from insta_nb.simulator.core import SimulatorCore
 from insta_nb.simulator.gate import Gate
 from insta_nb.simulator.responses import json_response
+from insta_nb.simulator.v2 import is_v2, reason, v2_table
 
 __all__ = ["build_app"]
 
@@ -62,13 +63,18 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     messages = {404: "Not Found: no such endpoint.", 405: "Method Not Allowed."}
     message = messages.get(exc.status_code, str(exc.detail))
-    return json_response(exc.status_code, {"message": message}, headers=exc.headers)
+    payload = {"message": message}
+    if is_v2(request.url.path):  # v2's single error shape: a name beside the message
+        payload = {"name": reason(exc.status_code), **payload}
+    return json_response(exc.status_code, payload, headers=exc.headers)
 
 
 def build_app(core: SimulatorCore) -> Starlette:
     """The simulator's ASGI app over ``core``."""
+    # Both APIs in one app: one gate (auth, one rate limit per IP) and one store.
+    table = {**_table(Api(core)), **v2_table(core)}
     app = Starlette(
-        routes=[_route(path, handlers) for path, handlers in _table(Api(core)).items()],
+        routes=[_route(path, handlers) for path, handlers in table.items()],
         middleware=[Middleware(Gate, core=core)],
         exception_handlers={HTTPException: _http_error},
     )

@@ -25,6 +25,7 @@ from insta_nb.simulator.auth import Access, authenticate
 from insta_nb.simulator.core import SimulatorCore
 from insta_nb.simulator.records import RequestRecord
 from insta_nb.simulator.responses import Reply, error_reply
+from insta_nb.simulator.v2 import gate_reply, is_v2, is_v2_create
 
 __all__ = ["CHANNEL_KEY", "DELIBERATE_DROP", "Channel", "Gate"]
 
@@ -93,7 +94,8 @@ class Gate:
         )
         core.record(record)
         if outcome.reply is not None:
-            await self._send(send, method, outcome.reply)
+            reply = gate_reply(outcome.reply) if is_v2(path) else outcome.reply
+            await self._send(send, method, reply)
         elif outcome.withhold is not None:
             hold = core.faults.lost_response_hold
             if outcome.withhold == "timeout" and channel is None and hold > 0:
@@ -120,7 +122,11 @@ class Gate:
         if reply is None:  # the client went away while sending its body
             return _Outcome(None, False, None)
         applied = 200 <= reply.status < 300
-        creates = applied and scope["method"] == "POST" and route in _CREATE_PATHS
+        creates = (
+            applied
+            and scope["method"] == "POST"
+            and (route in _CREATE_PATHS or is_v2_create(route))
+        )
         if creates and core.dice.lose_create(faults):
             return _Outcome(None, True, "lost_response", withhold="timeout")
         if drop_after:

@@ -18,12 +18,14 @@ from insta_nb.simulator.problems import Problems
 
 __all__ = [
     "JSON",
+    "BodyRefusal",
     "Reply",
     "dumps",
     "error",
     "error_reply",
     "invalid",
     "json_response",
+    "parse_json",
     "read_json",
 ]
 
@@ -41,6 +43,9 @@ class Reply(NamedTuple):
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    #: The error's text when the gate made this reply, so that another API's error
+    #: shape can be built from it without parsing the body (see ``v2.errors``).
+    message: str | None = None
 
 
 def error_reply(status: int, message: str, headers: Mapping[str, str] | None = None) -> Reply:
@@ -48,7 +53,7 @@ def error_reply(status: int, message: str, headers: Mapping[str, str] | None = N
     body = dumps({"message": message})
     pairs = [(b"content-type", JSON.encode()), (b"content-length", str(len(body)).encode())]
     pairs += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    return Reply(status, pairs, body)
+    return Reply(status, pairs, body, message)
 
 
 def json_response(status: int, payload: Any, headers: Mapping[str, str] | None = None) -> Response:
@@ -138,14 +143,23 @@ def _is_json(content_type: str) -> bool:
     return media == JSON or (media.startswith("application/") and media.endswith("+json"))
 
 
-async def read_json(request: Request) -> Any | Response:
-    """The request's JSON body, or the 4xx response that says why there is none."""
+class BodyRefusal(NamedTuple):
+    """Why a request has no usable JSON body, independent of any API's error shape."""
+
+    status: int
+    message: str
+    #: Field → problem, as a 400 names them (empty for a 415).
+    fields: Mapping[str, str]
+
+
+async def parse_json(request: Request) -> Any | BodyRefusal:
+    """The request's JSON body, or why there is none (each API shapes the error itself)."""
     body = await request.body()
     content_type = request.headers.get("content-type")
     if content_type and not _is_json(content_type):
-        return error(415, f"Unsupported media type '{content_type[:60]}': send {JSON}.")
+        return BodyRefusal(415, f"Unsupported media type '{content_type[:60]}': send {JSON}.", {})
     if not body.strip():
-        return error(400, "A JSON request body is required.", {"body": "is required"})
+        return BodyRefusal(400, "A JSON request body is required.", {"body": "is required"})
     try:
         # Python's own bytes path decodes with "surrogatepass", so UTF-8-encoded (CESU)
         # surrogates pass too; decoding strictly first tells such bodies apart.
@@ -158,11 +172,23 @@ async def read_json(request: Request) -> Any | Response:
     except (ValueError, RecursionError):
         # ValueError covers bad JSON, bad UTF-8 and absurdly long numbers; RecursionError
         # absurdly deep nesting. None of them may become a 500.
-        return error(400, "The request body is not valid JSON.", {"body": "is not valid JSON"})
+        return BodyRefusal(
+            400, "The request body is not valid JSON.", {"body": "is not valid JSON"}
+        )
     # Refused here, before any handler sees the value, so that no route can echo it in
     # an answer or store it where every later read would fail to encode it.
     if suspect or _SURROGATE_ESCAPE.search(text):
         problems = unencodable_fields(value)
         if problems:
-            return invalid(problems)
+            return BodyRefusal(
+                400, f"Validation failed: {', '.join(problems.fields)}.", problems.fields
+            )
+    return value
+
+
+async def read_json(request: Request) -> Any | Response:
+    """The request's JSON body, or the 4xx response that says why there is none."""
+    value = await parse_json(request)
+    if isinstance(value, BodyRefusal):
+        return error(value.status, value.message, value.fields)
     return value

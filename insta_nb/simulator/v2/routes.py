@@ -1,0 +1,39 @@
+"""The v2 route table: every path under ``/cluster-management/v2``, one route per path.
+
+Paths are written without a trailing slash: the gate strips one from every request,
+and SPEC and the operator spell them both ways [C SPEC, OP].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from insta_nb.simulator.core import SimulatorCore
+from insta_nb.simulator.v2.clusters import ClusterRoutes
+from insta_nb.simulator.v2.context import V2Context
+from insta_nb.simulator.v2.errors import V2_ROOT
+from insta_nb.simulator.v2.products import PRODUCTS
+
+__all__ = ["v2_table"]
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def v2_table(core: SimulatorCore) -> dict[str, dict[str, Endpoint]]:
+    """Path → method → endpoint, for every v2 route."""
+    ctx = V2Context(core)
+    clusters = ClusterRoutes(ctx)
+    table: dict[str, dict[str, Endpoint]] = {
+        f"{V2_ROOT}/data-sources/clusters/v2": {"GET": clusters.list_clusters},
+    }
+    for app in PRODUCTS:
+        collection = f"{V2_ROOT}/resources/applications/{app}/clusters/v2"
+        table[collection] = {"POST": clusters.create(app)}
+        table[collection + "/{cluster_id}"] = {
+            "GET": clusters.get(app),
+            "DELETE": clusters.delete(app),
+        }
+    return table
