@@ -18,6 +18,8 @@ from starlette.routing import Route
 from insta_nb.simulator.api import Api
 from insta_nb.simulator.core import SimulatorCore
 from insta_nb.simulator.gate import Gate
+from insta_nb.simulator.peering_api import PeeringApi
+from insta_nb.simulator.resize import ResizeApi
 from insta_nb.simulator.responses import json_response
 from insta_nb.simulator.v2 import is_v2, reason, v2_table
 
@@ -48,6 +50,18 @@ def _table(api: Api) -> dict[str, dict[str, Endpoint]]:
     }
 
 
+def _peering_and_resize(core: SimulatorCore) -> dict[str, dict[str, Endpoint]]:
+    # First in the table: ``vpc-peering/{cdc}/{id}`` has as many segments as
+    # ``{cluster}/{cdc}/resize`` and must not be read as a cluster id.
+    peerings, resize = PeeringApi(core, core.peerings), ResizeApi(core)
+    peering = ROOT + "/vpc-peering/{cdc_id}"
+    return {
+        peering: {"GET": peerings.list, "POST": peerings.create},
+        peering + "/{peering_id}": {"GET": peerings.get, "DELETE": peerings.delete},
+        ROOT + "/{cluster_id}/{cdc_id}/resize": {"GET": resize.operations, "POST": resize.resize},
+    }
+
+
 def _route(path: str, handlers: dict[str, Endpoint]) -> Route:
     """One route per path, so that a 405 lists every method the path allows."""
 
@@ -72,7 +86,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 def build_app(core: SimulatorCore) -> Starlette:
     """The simulator's ASGI app over ``core``."""
     # Both APIs in one app: one gate (auth, one rate limit per IP) and one store.
-    table = {**_table(Api(core)), **v2_table(core)}
+    table = {**_peering_and_resize(core), **_table(Api(core)), **v2_table(core)}
     app = Starlette(
         routes=[_route(path, handlers) for path, handlers in table.items()],
         middleware=[Middleware(Gate, core=core)],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from insta_nb.clock import Clock
 from insta_nb.models import ClusterStatus
 from insta_nb.simulator.faults import FaultDice, Faults
+from insta_nb.simulator.peering import PeeringBook
 from insta_nb.simulator.ratelimit import ArrivalLimiter
 from insta_nb.simulator.records import RequestRecord, SimulatorStats
 from insta_nb.simulator.settings import SimulatorSettings
@@ -24,6 +25,7 @@ class SimulatorCore:
         self.dice = FaultDice(settings.seed)
         self.limiter = ArrivalLimiter(settings.interval, count_rejected=settings.count_rejected)
         self.store = ClusterStore(settings, self._final_statuses)
+        self.peerings = PeeringBook(settings, self.store.new_id)
         self.log: list[RequestRecord] = []
         self.stats = SimulatorStats()
         #: Exceptions raised by a route (each answered with a JSON 500): always a bug.

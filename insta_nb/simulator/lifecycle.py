@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from insta_nb.models import ClusterStatus
 from insta_nb.simulator.plan import ClusterPlan, DataCentrePlan
+from insta_nb.simulator.resizing import NodeResize, ResizeOp
 
 __all__ = ["ClusterRec", "DataCentreRec", "FirewallEntry", "NodeRec"]
 
@@ -40,6 +41,17 @@ class NodeRec:
     spark_master: bool = False
     spark_jobserver: bool = False
     zeppelin: bool = False
+    #: Resizes of this node, oldest first (see :mod:`.resizing`).
+    resizes: list[NodeResize] = field(default_factory=list)
+
+    def size_at(self, now: float) -> str:
+        """The node's size: the last resize it came back from, else its original size."""
+        done = [r.size for r in self.resizes if now >= r.back_at]
+        return done[-1] if done else self.size
+
+    def resizing(self, now: float) -> bool:
+        """Out of service for a resize at ``now``."""
+        return any(r.leaves_at <= now < r.back_at for r in self.resizes)
 
 
 @dataclass
@@ -54,6 +66,8 @@ class DataCentreRec:
     nodes: list[NodeRec]
     #: Added after the cluster was created (add-DC), not one of its original DCs.
     added: bool = False
+    #: Resizes asked for, oldest first.
+    resize_ops: list[ResizeOp] = field(default_factory=list)
     #: Sorted ``ready_at`` of the nodes that end RUNNING: running count by bisection.
     _running_at: list[float] = field(init=False, repr=False)
     _settled_at: float = field(init=False, repr=False)
@@ -83,11 +97,20 @@ class DataCentreRec:
             return S.GENESIS
         if now < self.provisioned_at:
             return S.PROVISIONING
-        return S.PROVISIONED if now < node.ready_at else node.final
+        if now < node.ready_at:
+            return S.PROVISIONED
+        # A node being resized is replaced: it leaves RUNNING until it is back.
+        return S.PROVISIONING if node.resizing(now) else node.final
 
     def running(self, now: float) -> int:
         """How many nodes are RUNNING at ``now``."""
-        return bisect_right(self._running_at, now)
+        out = sum(1 for n in self.nodes if n.resizes and n.resizing(now)) if self.resize_ops else 0
+        return bisect_right(self._running_at, now) - out
+
+    def resize_target(self, now: float) -> str | None:
+        """The size a running resize is taking the nodes to (``None``: no resize runs)."""
+        active = [op for op in self.resize_ops if op.active(now)]
+        return active[-1].target if active else None
 
 
 @dataclass

@@ -44,11 +44,11 @@ def cluster_summary(cluster: ClusterRec, status: ClusterStatus, now: float) -> d
     }
 
 
-def _node(node: NodeRec, status: ClusterStatus) -> dict[str, Any]:
+def _node(node: NodeRec, status: ClusterStatus, now: float) -> dict[str, Any]:
     addressed = status in _ADDRESSED
     return {
         "id": node.id,
-        "size": node.size,
+        "size": node.size_at(now),
         "rack": node.rack,
         "publicAddress": node.public_address if addressed else None,
         "privateAddress": node.private_address if addressed else None,
@@ -62,7 +62,7 @@ def _node(node: NodeRec, status: ClusterStatus) -> dict[str, Any]:
 def _data_centre(cluster: ClusterRec, dc: DataCentreRec, now: float) -> dict[str, Any]:
     plan = dc.plan
     deletion = cluster.deletion_status(now)
-    nodes = [_node(n, deletion or dc.node_status(n, now)) for n in dc.nodes]
+    nodes = [_node(n, deletion or dc.node_status(n, now), now) for n in dc.nodes]
     return {
         "id": dc.id,
         "name": plan.region,
@@ -78,7 +78,7 @@ def _data_centre(cluster: ClusterRec, dc: DataCentreRec, now: float) -> dict[str
         "privateIPOnly": plan.private_ip_only,
         "nodeCount": len(dc.nodes),
         "encryptionKeyId": plan.encryption_key_id,
-        "resizeTargetNodeSize": None,
+        "resizeTargetNodeSize": None if deletion else dc.resize_target(now),
         "privateLink": None,
         "nodes": nodes,
     }

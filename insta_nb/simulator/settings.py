@@ -76,6 +76,21 @@ class SimulatorSettings:
     deleted_retention: float = 600.0
     #: A new firewall rule turns RUNNING after this long.
     firewall_rule_seconds: float = 20.0
+    #: A resize replaces each batch of ``concurrentResizes`` nodes in this long (the
+    #: demo client saw 6 nodes, 2 at a time, take 954 s).
+    resize_node_seconds: float = 300.0
+    #: A new VPC peering is ``initiating-request`` this long, then waits for the peer.
+    peering_initiating_seconds: float = 5.0
+    #: The peer side accepts by itself after this long (``None``: only when told to,
+    #: by :meth:`Simulator.peerings` ``.accept``). Likewise for rejecting.
+    peering_accept_seconds: float | None = None
+    peering_reject_seconds: float | None = None
+    #: An unanswered request expires after this long (AWS: 7 days).
+    peering_expire_seconds: float = 7 * 24 * 3600.0
+    #: An accepted peering is ``provisioning`` this long, then ``active``.
+    peering_provisioning_seconds: float = 30.0
+    #: A deleted peering is ``deleting`` this long, then gone.
+    peering_deleting_seconds: float = 20.0
     #: Larger request bodies get 413.
     max_body_bytes: int = 1_048_576
     #: What :attr:`Simulator.url` returns.
@@ -101,6 +116,16 @@ class SimulatorSettings:
             self.deleting_seconds,
             self.deleted_retention,
             self.firewall_rule_seconds,
+            self.resize_node_seconds,
+            self.peering_initiating_seconds,
+            self.peering_expire_seconds,
+            self.peering_provisioning_seconds,
+            self.peering_deleting_seconds,
+            *(
+                t
+                for t in (self.peering_accept_seconds, self.peering_reject_seconds)
+                if t is not None
+            ),
         )
         if any(not (math.isfinite(d) and d >= 0) for d in durations):
             raise ValueError("lifecycle durations must be finite and >= 0")

@@ -12,6 +12,7 @@ from insta_nb.clock import Clock, SystemClock
 from insta_nb.simulator.app import build_app
 from insta_nb.simulator.core import SimulatorCore
 from insta_nb.simulator.faults import Faults
+from insta_nb.simulator.peering import PeeringControl
 from insta_nb.simulator.records import ClusterRecord, RequestRecord, SimulatorStats
 from insta_nb.simulator.server import serve_in_thread
 from insta_nb.simulator.settings import SimulatorCredentials, SimulatorSettings
@@ -117,6 +118,16 @@ class Simulator:
         """
         with serve_in_thread(self.app, host, port) as url:
             yield url
+
+    @property
+    def peerings(self) -> PeeringControl:
+        """The peer side of every VPC peering: ``accept``, ``reject`` or ``expire`` one.
+
+        Without a call, the settings ``peering_accept_seconds`` and
+        ``peering_reject_seconds`` decide, or the request expires after
+        ``peering_expire_seconds``.
+        """
+        return PeeringControl(self._core.peerings, self._core.now)
 
     def cluster_records(self) -> list[ClusterRecord]:
         """Every cluster ever created (deleted ones included), in creation order."""

@@ -52,6 +52,8 @@ class ClusterStore:
         self._listed: dict[str, ClusterRec] = {}
         self._public = 0
         self.keys: dict[str, KeyRec] = {}
+        #: Cluster data centre id → its cluster and itself (peerings and resizes use it).
+        self._data_centres: dict[str, tuple[ClusterRec, DataCentreRec]] = {}
 
     def __len__(self) -> int:
         """How many clusters were ever created."""
@@ -117,6 +119,7 @@ class ClusterStore:
         for rule in plan.firewall_rules:
             self.add_rule(cluster, rule, now)
         self._clusters[cluster_id] = cluster
+        self._data_centres.update((dc.id, (cluster, dc)) for dc in cluster.data_centres)
         self._listed[cluster_id] = cluster
         return cluster
 
@@ -126,7 +129,15 @@ class ClusterStore:
         """Add a data centre to an existing cluster; it provisions from ``now``."""
         dc = self._data_centre(plan, cluster.plan, now, added=True)
         cluster.data_centres.append(dc)
+        self._data_centres[dc.id] = (cluster, dc)
         return dc
+
+    def data_centre(self, cdc_id: str, now: float) -> tuple[ClusterRec, DataCentreRec] | None:
+        """A cluster data centre by id, with its cluster; ``None`` when its cluster is gone."""
+        found = self._data_centres.get(cdc_id)
+        if found is None or self.get(found[0].id, now) is None:
+            return None
+        return found
 
     def get(self, cluster_id: str, now: float) -> ClusterRec | None:
         """A cluster by id; ``None`` when unknown or DELETED longer than the retention."""
