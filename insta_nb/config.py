@@ -21,8 +21,11 @@ from pathlib import Path
 from insta_nb.errors import ConfigurationError
 
 __all__ = [
+    "DEFAULT_ADDRESS_ECHO_URL",
+    "DEFAULT_ADDRESS_LOOKUP_TIMEOUT",
     "DEFAULT_API_URL",
     "DEFAULT_INTERVAL",
+    "ENV_ADDRESS_ECHO_URL",
     "ENV_INTERVAL",
     "ENV_SIM_SPEED",
     "ENV_STATE_DIR",
@@ -54,6 +57,13 @@ DEFAULT_RETRY_BUDGET = 300.0
 #: Largest response body read (32 MiB): a list of 500 clusters is ~100 KiB and a cluster's
 #: details a few KiB, so only a broken or hostile server comes near it (issue 10).
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+
+#: Where "My address" asks which address the internet sees (insta_nb.public_address).
+ENV_ADDRESS_ECHO_URL = "INSTA_NB_ADDRESS_ECHO_URL"
+#: A plain-text address echo over HTTPS, run by AWS; asked only when a person clicks.
+DEFAULT_ADDRESS_ECHO_URL = "https://checkip.amazonaws.com"
+#: Seconds for the whole lookup: a person is waiting for the button.
+DEFAULT_ADDRESS_LOOKUP_TIMEOUT = 4.0
 
 
 def default_state_dir() -> Path:

@@ -36,6 +36,18 @@ def pytest_runtest_makereport(
     return report
 
 
+@pytest.fixture(autouse=True)
+def _loopback_only() -> Iterator[None]:
+    """Every test reaches loopback only (tests/harness/network_guard.py): others fail it."""
+    from tests.harness import network_guard
+
+    network_guard.install()
+    before = len(network_guard.attempts())
+    yield
+    tried = network_guard.attempts()[before:]
+    assert not tried, f"the test tried to connect outside loopback: {tried}"
+
+
 @pytest.fixture
 def jupyter_lab(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[support.JupyterFactory]:
     """Factory: `jupyter_lab(*notebooks, app="lab"|"notebook", env=...)` -> running server.

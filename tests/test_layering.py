@@ -63,7 +63,10 @@ ALLOWED: dict[str, set[str]] = {
         "errors",
         "config",
         "clock",
+        # No API access: one GET to an address echo for "My address" (issue 11).
+        "public_address",
     },
+    "public_address": {"config", "errors"},
     # An independent second implementation of the wire contract: data and names only.
     "simulator": {"simulator", "catalog", "models", "clock"},
     "cli": {"simulator", "session", "config", "credentials", "errors"},
@@ -76,7 +79,8 @@ ABOVE_THE_SEAM = {"service", "session", "frame", "widgets", "cli"}
 
 #: Third-party packages only some layers may touch.
 RESTRICTED = {
-    "httpx": {"backends", "credentials", "simulator"},
+    # public_address: its own client for one GET to the echo; no credentials, no API.
+    "httpx": {"backends", "credentials", "simulator", "public_address"},
     "ipywidgets": {"widgets"},
     "pandas": {"frame", "widgets", "session"},
     "starlette": {"simulator"},

@@ -192,14 +192,9 @@ class FormControls:
             disabled=True,
             layout=w.Layout(width="auto"),
         )
+        # Its tooltip names the address echo it asks: MyAddress (_myaddress.py) sets it.
         self.rule_mine = w.Button(
-            description="My address",
-            icon="map-marker",
-            tooltip=(
-                "Fill in this machine's interface address (found locally, nothing is sent). "
-                "Behind NAT the API sees another address: check it."
-            ),
-            layout=w.Layout(width="auto"),
+            description="My address", icon="map-marker", layout=w.Layout(width="auto")
         )
         self.rule_types = w.HTML()
         self.rules_box = w.VBox([], layout=w.Layout(margin="0 0 0 144px"))

@@ -40,7 +40,7 @@ from insta_nb.widgets._form_fields import (
     precise_field,
     slot_of,
 )
-from insta_nb.widgets._myaddress import my_address_guess
+from insta_nb.widgets._myaddress import MyAddress
 from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.snapshot import TONES, SnapshotDisplay, box_html, esc, table_html, toned
 
@@ -112,7 +112,7 @@ class CreateForm(SnapshotDisplay, FormControls, w.VBox):
         self.provider.observe(lambda _: self._cascade(self._on_provider), names="value")
         self.rule_cidr.observe(lambda _: self._check_cidr(), names="value")
         self.rule_add.on_click(self._on_add_rule)
-        self.rule_mine.on_click(self._on_my_address)
+        self.my_address = MyAddress(self.rule_mine, self.bridge, self._show_my_address)
         self.key_reload.on_click(lambda _: self.reload_keys())
         self.submit.on_click(self._on_submit)
 
@@ -293,20 +293,10 @@ class CreateForm(SnapshotDisplay, FormControls, w.VBox):
         for box in old:
             close_tree(box)
 
-    def _on_my_address(self, _: object = None) -> None:
-        address = my_address_guess()
-        if address is None:
-            self._set_message(
-                "rules", "No interface address found here: type your public address.", "warn"
-            )
-            return
-        self.rule_cidr.value = f"{address}/32"
-        self._set_message(
-            "rules",
-            f"{address} is this machine's interface address (found locally). Behind NAT the "
-            "API sees your router's public address instead: check before adding.",
-            "muted",
-        )
+    def _show_my_address(self, cidr: str | None, note: str, tone: str) -> None:
+        if cidr is not None:
+            self.rule_cidr.value = cidr  # validated as typed text would be
+        self._set_message("rules", note, tone)
 
     # --- the spec -----------------------------------------------------------------------
 

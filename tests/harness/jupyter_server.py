@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from insta_nb.config import ENV_ADDRESS_ECHO_URL
+
 App = Literal["lab", "notebook", "voila"]
 
 HOST = "127.0.0.1"
@@ -338,6 +340,8 @@ def _prepare_jupyter_dirs(
     server_env.update({name: str(path) for name, path in dirs.items()})
     server_env["NO_PROXY"] = server_env["no_proxy"] = f"{HOST},localhost"
     server_env["PYTHONUNBUFFERED"] = "1"
+    # "My address" in a kernel of ours asks a dead loopback port, never the real echo.
+    server_env.setdefault(ENV_ADDRESS_ECHO_URL, "http://127.0.0.1:9/")
     server_env.update(env or {})
     return server_env
 

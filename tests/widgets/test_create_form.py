@@ -127,18 +127,6 @@ def test_firewall_rules_are_checked_before_they_are_added(form: CreateForm) -> N
     assert form.spec().firewall_rules == ()
 
 
-def test_my_address_fills_in_a_local_guess_and_says_what_it_is(
-    form: CreateForm, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("insta_nb.widgets.create_form.my_address_guess", lambda: "192.0.2.44")
-    form.rule_mine.click()
-    assert form.rule_cidr.value == "192.0.2.44/32"
-    assert "NAT" in form.slot_messages()["rules"]
-    monkeypatch.setattr("insta_nb.widgets.create_form.my_address_guess", lambda: None)
-    form.rule_mine.click()
-    assert "type your public address" in form.slot_messages()["rules"]
-
-
 def test_a_double_click_sends_one_create_and_shows_the_new_id(
     world: World, form: CreateForm
 ) -> None:
