@@ -38,6 +38,7 @@ class PeeringStatus(enum.StrEnum):
     GENESIS = "genesis"
     PROVISIONING = "provisioning"
     ACTIVE = "active"
+    #: GCP: this side is set up, the peer network's half is not (a waiting state).
     INACTIVE = "inactive"
     FAILED = "failed"
     REJECTED = "rejected"
@@ -73,7 +74,6 @@ _FAILURES = frozenset(
         PeeringStatus.FAILED,
         PeeringStatus.REJECTED,
         PeeringStatus.EXPIRED,
-        PeeringStatus.INACTIVE,
         PeeringStatus.DELETED,
     }
 )

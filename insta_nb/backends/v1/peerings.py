@@ -89,12 +89,6 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def _flag(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() == "true"
-    return value is True
-
-
 def _subnet(value: Any) -> str | None:
     """A CIDR string from the string or the ``{network, prefixLength}`` form."""
     if isinstance(value, Mapping):
@@ -110,21 +104,55 @@ def _subnets(value: Any) -> tuple[str, ...]:
     return tuple(s for s in map(_subnet, items) if s)
 
 
+def _absent(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _request_subnets(body: Mapping[str, Any]) -> tuple[str, ...]:
+    many, one = body.get("peerSubnets"), body.get("peerSubnet")
+    if not _absent(many) and not _absent(one):
+        both = "Give peerSubnets or the deprecated peerSubnet, not both."
+        raise ValidationError({"peerSubnets": both, "peerSubnet": both})
+    if _absent(many):
+        if _absent(one):
+            return ()
+        field, items = "peerSubnet", [one]
+    else:
+        field, items = "peerSubnets", many
+    if not isinstance(items, list):
+        raise ValidationError({field: "Expected a list of CIDRs."})
+    out = []
+    for item in items:
+        text = _subnet(item)
+        if text is None or not isinstance(item, str | Mapping):
+            raise ValidationError({field: f"Expected CIDR strings, got {_show(item)}."})
+        out.append(text)
+    return tuple(out)
+
+
+def _request_flag(value: Any) -> bool:
+    if _absent(value):
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ValidationError({"addNetworkToFirewallRules": "Must be true or false."})
+
+
 def peering_from_json(body: Any, provider: str) -> VpcPeeringSpec:
     """A spec from a create body written for ``provider``'s data centre (loose typing).
 
     As the API does, ``peerSubnet`` (one CIDR) counts when ``peerSubnets`` is empty, and
-    ``""`` and ``null`` mean absent.
+    ``""`` and ``null`` mean absent; ``"true"``/``"false"`` are booleans.
 
     Raises:
-        ValidationError: The body is not a JSON object.
+        ValidationError: The body is not shaped like a peering request.
     """
     if not isinstance(body, Mapping):
         raise ValidationError({"body": "Expected a JSON object."})
-    subnets = _subnets(body.get("peerSubnets")) or tuple(
-        s for s in (_subnet(body.get("peerSubnet")),) if s
-    )
-    add = _flag(body.get("addNetworkToFirewallRules"))
+    subnets = _request_subnets(body)
+    add = _request_flag(body.get("addNetworkToFirewallRules"))
     if provider == "GCP":
         return GcpVpcPeeringSpec(
             _text(body.get("peerProjectId")) or "",
