@@ -22,6 +22,7 @@ from insta_nb.clock import Clock, SystemClock
 from insta_nb.config import EngineSettings, ServiceSettings
 from insta_nb.credentials import Credentials, Secret
 from insta_nb.engine import EngineSnapshot, JobKind
+from insta_nb.environment_spec import EnvironmentSpec, load_environment
 from insta_nb.errors import (
     APIError,
     AuthenticationError,
@@ -39,6 +40,7 @@ from insta_nb.errors import (
     RateLimitedError,
     ReadOnlyKeyError,
     ServerError,
+    TeardownError,
     TimeoutError,
     TransportError,
     UnexpectedResponseError,
@@ -125,6 +127,7 @@ __all__ = [
     "EncryptionKey",
     "EngineSettings",
     "EngineSnapshot",
+    "EnvironmentSpec",
     "FirewallRule",
     "FirewallRuleSpec",
     "GcpVpcPeeringSpec",
@@ -152,6 +155,7 @@ __all__ = [
     "Session",
     "SyncSession",
     "SystemClock",
+    "TeardownError",
     "TimeoutError",
     "TransportError",
     "UnexpectedResponseError",
@@ -163,4 +167,5 @@ __all__ = [
     "__version__",
     "connect",
     "dashboard",
+    "load_environment",
 ]

@@ -11,6 +11,7 @@ errors are translated in :mod:`insta_nb.client` and never leak out.
     ├── JobCancelledError        a queued job was cancelled (its cell re-ran, its widget closed)
     ├── DeadlineExceededError    a job could not be sent before its deadline
     ├── CreateNotConfirmedError  an ambiguous create that reconciliation could not find
+    ├── TeardownError            an environment's teardown left resources behind; ``left``
     ├── TransportError           no usable response arrived
     │   ├── ConnectError         never sent (connection refused, DNS, pool timeout): safe to retry
     │   ├── TimeoutError         sent, no answer in time: the server may have applied it
@@ -58,6 +59,7 @@ __all__ = [
     "RateLimitedError",
     "ReadOnlyKeyError",
     "ServerError",
+    "TeardownError",
     "TimeoutError",
     "TransportError",
     "UnexpectedResponseError",
@@ -190,6 +192,20 @@ class CreateNotConfirmedError(InstaError):
     def __init__(self, cluster_name: str, message: str | None = None) -> None:
         self.cluster_name = cluster_name
         super().__init__(message or f"cluster {cluster_name!r} was not created")
+
+
+class TeardownError(InstaError):
+    """A teardown could not remove everything: ``left`` names what is still there.
+
+    Each entry of ``left`` is one resource in words (``"cluster ci_db (id …): 503 …"``);
+    ``cluster_ids`` are the clusters that may still be running (and billed).
+    """
+
+    def __init__(self, left: tuple[str, ...], cluster_ids: tuple[str, ...] = ()) -> None:
+        self.left = tuple(_clean(item) for item in left)
+        self.cluster_ids = cluster_ids
+        lines = "\n".join(f"  - {item}" for item in self.left)
+        super().__init__(f"teardown incomplete: {len(self.left)} resource(s) left:\n{lines}")
 
 
 class TransportError(InstaError):

@@ -52,6 +52,7 @@ from insta_nb.engine import (
     JobKind,
     shared_runner,
 )
+from insta_nb.leak_guard import LeakGuard
 from insta_nb.models import (
     ClusterDetails,
     ClusterSpec,
@@ -76,6 +77,14 @@ from insta_nb.service import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from insta_nb.environment import (
+        AsyncEnvironment,
+        EnvironmentEntry,
+        EventListener,
+        SyncEnvironment,
+        TeardownReport,
+    )
+    from insta_nb.environment_spec import EnvironmentSpec
     from insta_nb.simulator import Simulator
 
 __all__ = [
@@ -131,6 +140,9 @@ class Session:
         )
         self._cells = CellOwners(on_rerun=runner.cancel_owner)
         self.sync = SyncSession(self)
+        #: Clusters this session created and did not delete, named when it closes.
+        self._leaks = LeakGuard(f"{backend.username}@{backend.api_url}")
+        self.service.subscribe(self._leaks.on_event)
 
     # --- identity -----------------------------------------------------------------------
 
@@ -359,6 +371,46 @@ class Session:
             lambda: self.service.resizes.sizes(cluster_id, data_centre_id, owner=owner)
         )
 
+    # --- environments (a cluster, its rules and peerings as one unit) ---------------------
+
+    def environment(
+        self,
+        spec: EnvironmentSpec,
+        *,
+        keep: bool = False,
+        on_event: EventListener | None = None,
+    ) -> AsyncEnvironment:
+        """``async with session.environment(spec) as env:`` provisions, then tears down.
+
+        Provisioning runs create → firewall rules → wait for the data centre → VPC
+        peerings → wait RUNNING, reporting each step to ``on_event`` (on this loop).
+        Teardown (peerings, then the cluster) always runs, whatever interrupts the block,
+        and raises :class:`~insta_nb.errors.TeardownError` naming what it could not
+        remove. ``keep=True`` leaves a provisioned environment up (``insta-nb env down``).
+        See :mod:`insta_nb.environment.context` for interrupts.
+        """
+        from insta_nb.environment import AsyncEnvironment
+
+        return AsyncEnvironment(self, spec, keep=keep, on_event=on_event)
+
+    async def list_environments(self) -> list[EnvironmentEntry]:
+        """Environments recorded on this machine for this account, with their status now."""
+        from insta_nb.environment import list_environments
+
+        return await self._on_engine(lambda: list_environments(self))
+
+    async def teardown_environment(
+        self, name: str, *, on_event: EventListener | None = None
+    ) -> TeardownReport:
+        """Remove the recorded environment ``name`` (made by any process): peerings, cluster."""
+        from insta_nb.environment import teardown_environment
+
+        return await self._on_engine(lambda: teardown_environment(self, name, on_event))
+
+    def undeleted_clusters(self) -> dict[str, str]:
+        """``{id: name}`` of clusters this session created and has not deleted (no request)."""
+        return self._leaks.undeleted()
+
     # --- checks before sending (no request) ------------------------------------------------
 
     def validate_spec(
@@ -463,6 +515,7 @@ class Session:
     def close(self) -> None:
         """Stop watching and release the HTTP client."""
         self._cells.close()
+        self._leaks.warn("session closed")
 
         async def shutdown() -> None:
             await self.service.aclose()
@@ -540,6 +593,25 @@ class SyncSession:
     wait_for_vpc_peering = blocking(Session.wait_for_vpc_peering)
     resize_data_centre = blocking(Session.resize_data_centre)
     resize_sizes = blocking(Session.resize_sizes)
+    list_environments = blocking(Session.list_environments)
+    teardown_environment = blocking(Session.teardown_environment)
+
+    def environment(
+        self,
+        spec: EnvironmentSpec,
+        *,
+        keep: bool = False,
+        on_event: EventListener | None = None,
+    ) -> SyncEnvironment:
+        """``with session.sync.environment(spec) as env:`` (see :meth:`Session.environment`).
+
+        ``on_event`` is called on the engine thread. A ``KeyboardInterrupt`` stops
+        provisioning and tears down; a second one while tearing down returns at once with
+        a warning, the teardown going on in the background.
+        """
+        from insta_nb.environment import SyncEnvironment
+
+        return SyncEnvironment(self._session, spec, keep=keep, on_event=on_event)
 
     def __repr__(self) -> str:
         return f"<sync {self._session!r}>"

@@ -51,7 +51,15 @@ ALLOWED: dict[str, set[str]] = {
         "frame",
         "simulator",
         "clock",
+        "environment",
+        "environment_spec",
+        "leak_guard",
     },
+    # An environment file: vocabulary, read with tomllib.
+    "environment_spec": {"environment_spec", "models", "peering", "errors"},
+    # Environments as one unit, over the session's public API only.
+    "environment": {"environment", "environment_spec", "session", "models", "peering", "errors"},
+    "leak_guard": {"service"},
     # Views use the session's public API, public models and ``frame``: nothing below.
     "widgets": {
         "widgets",
@@ -75,7 +83,15 @@ ALLOWED: dict[str, set[str]] = {
 
 #: Layers above the backend seam: they may name no backend package (the session may
 #: ask the registry, ``insta_nb.backends``, for one).
-ABOVE_THE_SEAM = {"service", "session", "frame", "widgets", "cli"}
+ABOVE_THE_SEAM = {
+    "service",
+    "session",
+    "frame",
+    "widgets",
+    "cli",
+    "environment",
+    "leak_guard",
+}
 
 #: Third-party packages only some layers may touch.
 RESTRICTED = {

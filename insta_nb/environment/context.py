@@ -1,0 +1,186 @@
+"""``async with session.environment(spec)`` and ``with session.sync.environment(spec)``.
+
+Both forms run the one implementation (:class:`~.provision.Provisioner`) on the engine
+thread and differ only in how the caller waits:
+
+* provisioning is cancelled by the caller's interrupt (a cancelled task, a
+  ``KeyboardInterrupt``, a kernel interrupt): a queued request is dropped, a create
+  already sent finishes and is torn down;
+* teardown then **always** runs, as an engine task of its own that the caller's
+  interrupts cannot cancel. The caller waits for it and raises
+  :class:`~insta_nb.errors.TeardownError` listing what it could not remove;
+* a **second** interrupt while teardown runs returns control at once with a loud
+  warning naming the environment and its cluster: teardown goes on in the engine
+  thread for as long as the process lives (a notebook kernel does; a script that exits
+  then abandons it, and the leak guard names the clusters still up).
+
+``keep=True`` leaves a provisioned environment up at the end (teardown still runs if
+provisioning fails); ``insta-nb env down NAME`` removes it later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from insta_nb.environment.events import EnvironmentEvent, EventListener
+from insta_nb.environment.provision import Environment, Provisioner, TeardownReport
+from insta_nb.environment.records import EnvironmentRecords, FileRecords, MemoryRecords
+from insta_nb.environment_spec import EnvironmentSpec
+
+if TYPE_CHECKING:
+    from insta_nb.session import Session
+
+__all__ = ["AsyncEnvironment", "SyncEnvironment", "records_for"]
+
+log = logging.getLogger("insta_nb")
+#: Records of sessions whose API nobody outside this process can reach (embedded simulator).
+_PROCESS_RECORDS = MemoryRecords()
+
+
+def records_for(session: Session) -> EnvironmentRecords:
+    """Where ``session``'s environments are recorded: the state directory, or memory."""
+    settings = session.settings
+    if not settings.shared_slots:
+        return _PROCESS_RECORDS
+    directory = settings.resolved_state_dir()
+    try:
+        shared = os.stat(directory).st_mode & 0o020
+    except OSError:
+        shared = 0
+    return FileRecords(directory, mode=0o660 if shared else 0o600)
+
+
+def _warn_teardown_continues(prov: Provisioner) -> None:
+    cluster = f"cluster {prov.cluster_name}" + (f" ({prov.cluster_id})" if prov.cluster_id else "")
+    log.warning(
+        "insta_nb: interrupted again: NOT waiting for the teardown of environment %r any "
+        "more. It goes on in the background while this process lives; still up: %s%s. "
+        "Keep the kernel running until it finishes (session.sync.list_environments() shows "
+        "what is left; `insta-nb env down %s` removes it from anywhere).",
+        prov.name,
+        cluster,
+        "".join(f", VPC peering {p}" for _, p in prov.peerings),
+        prov.name,
+    )
+
+
+class _Base:
+    def __init__(
+        self,
+        session: Session,
+        spec: EnvironmentSpec,
+        *,
+        keep: bool,
+        on_event: EventListener | None,
+    ) -> None:
+        self._session = session
+        self._spec = spec
+        self._keep = keep
+        self._on_event = on_event
+        self._prov: Provisioner | None = None
+        #: The last teardown's report (``None`` until one ran).
+        self.report: TeardownReport | None = None
+
+    def _provisioner(self, listener: EventListener | None) -> Provisioner:
+        self._prov = Provisioner(
+            self._session,
+            records_for(self._session),
+            name=self._spec.name,
+            cluster_name=self._spec.cluster.cluster_name,
+            spec=self._spec,
+            on_event=listener,
+        )
+        return self._prov
+
+    def _finish(self, report: TeardownReport, cause: BaseException | None) -> None:
+        self.report = report
+        if not report.complete:
+            raise report.error() from cause
+
+
+class AsyncEnvironment(_Base):
+    """``async with session.environment(spec) as env:`` (see the module docstring)."""
+
+    async def __aenter__(self) -> Environment:
+        loop = asyncio.get_running_loop()
+        listener: EventListener | None = None
+        if self._on_event is not None:
+            show = self._on_event
+
+            def listener(event: EnvironmentEvent) -> None:
+                try:
+                    loop.call_soon_threadsafe(show, event)
+                except RuntimeError:  # the caller's loop has closed: tell it here
+                    show(event)
+
+        prov = self._provisioner(listener)
+        up = self._session.schedule(prov.up)
+        try:
+            return await asyncio.wrap_future(up)
+        except BaseException as exc:
+            up.cancel()  # a KeyboardInterrupt in this thread does not cancel it by itself
+            await self._teardown(exc)
+            raise
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._keep:
+            log.info("insta_nb: environment %r kept up", self._spec.name)
+            return
+        await self._teardown(exc)
+
+    async def _teardown(self, cause: BaseException | None) -> None:
+        assert self._prov is not None
+        down = self._session.schedule(self._prov.down)
+        try:
+            report = await asyncio.shield(asyncio.wrap_future(down))
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            _warn_teardown_continues(self._prov)
+            raise
+        self._finish(report, cause)
+
+
+class SyncEnvironment(_Base):
+    """``with session.sync.environment(spec) as env:`` (see the module docstring).
+
+    Events are delivered on the engine thread.
+    """
+
+    def __enter__(self) -> Environment:
+        prov = self._provisioner(self._on_event)
+        up = self._session.schedule(prov.up)
+        try:
+            return up.result()
+        except BaseException as exc:
+            up.cancel()
+            self._teardown(exc)
+            raise
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._keep:
+            log.info("insta_nb: environment %r kept up", self._spec.name)
+            return
+        self._teardown(exc)
+
+    def _teardown(self, cause: BaseException | None) -> None:
+        assert self._prov is not None
+        down = self._session.schedule(self._prov.down)
+        try:
+            report = down.result()
+        except KeyboardInterrupt:
+            _warn_teardown_continues(self._prov)
+            raise
+        self._finish(report, cause)
