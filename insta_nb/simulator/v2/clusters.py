@@ -59,7 +59,7 @@ class ClusterRoutes:
             body = await read_body(request)
             if isinstance(body, Response):
                 return body
-            plan = product.validate(body)
+            plan = product.check(body)
             if isinstance(plan, Problems):
                 return invalid(plan)
             now = self.ctx.now()

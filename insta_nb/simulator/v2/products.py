@@ -32,6 +32,14 @@ class Product:
     #: Whether GET shows ``defaultUserPassword`` (all but Redis) [C SPEC].
     has_password: bool = True
 
+    def check(self, body: object) -> V2Plan | Problems:
+        """Validate a create body (anything but an object is refused as a whole)."""
+        if not isinstance(body, dict):
+            problems = Problems()
+            problems.add("body", "must be a JSON object")
+            return problems
+        return self.validate(body)
+
 
 PRODUCTS: dict[str, Product] = {
     p.app: p

@@ -109,4 +109,6 @@ class V2Registry:
         self.account_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"insta-nb-simulator:{username}"))
         self.clusters: dict[str, V2Cluster] = {}
         self.rules: dict[str, RuleRec] = {}
+        #: ``(cluster id, network, type)`` → id of the rule open now (v1-opened included).
+        self.open_rules: dict[tuple[str, str, str], str] = {}
         self.peers: dict[str, PeerRec] = {}

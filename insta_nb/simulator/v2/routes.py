@@ -15,6 +15,7 @@ from insta_nb.simulator.core import SimulatorCore
 from insta_nb.simulator.v2.clusters import ClusterRoutes
 from insta_nb.simulator.v2.context import V2Context
 from insta_nb.simulator.v2.errors import V2_ROOT
+from insta_nb.simulator.v2.firewall import FirewallRoutes
 from insta_nb.simulator.v2.products import PRODUCTS
 
 __all__ = ["v2_table"]
@@ -26,8 +27,15 @@ def v2_table(core: SimulatorCore) -> dict[str, dict[str, Endpoint]]:
     """Path → method → endpoint, for every v2 route."""
     ctx = V2Context(core)
     clusters = ClusterRoutes(ctx)
+    rules = FirewallRoutes(ctx)
+    rules_root = f"{V2_ROOT}/resources/network-firewall-rules/v2"
     table: dict[str, dict[str, Endpoint]] = {
         f"{V2_ROOT}/data-sources/clusters/v2": {"GET": clusters.list_clusters},
+        rules_root: {"POST": rules.create},
+        rules_root + "/{rule_id}": {"GET": rules.get, "DELETE": rules.delete},
+        f"{V2_ROOT}/data-sources/cluster/{{cluster_id}}/network-firewall-rules/v2": {
+            "GET": rules.list_rules
+        },
     }
     for app in PRODUCTS:
         collection = f"{V2_ROOT}/resources/applications/{app}/clusters/v2"
