@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Collection, Mapping
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 from insta_nb.errors import InstaError
 from insta_nb.models import (
@@ -30,8 +30,13 @@ from insta_nb.models import (
     ResizeSpec,
 )
 from insta_nb.peering import VpcPeering, VpcPeeringSpec
+from insta_nb.products import ProductClusterSpec
 
-__all__ = ["Backend", "Op", "describe"]
+__all__ = ["Backend", "CreateSpec", "Op", "describe"]
+
+#: What a create takes: v1's one shape for every bundle, or a v2 product spec
+#: (:mod:`insta_nb.products`). Each backend refuses the kind it cannot send, by validation.
+CreateSpec: TypeAlias = ClusterSpec | ProductClusterSpec
 
 
 class Op(enum.Enum):
@@ -67,6 +72,10 @@ class Backend(Protocol):
     #: Which API this is, e.g. ``"v1"``; shown to users, never parsed.
     api: str
 
+    #: Whether :meth:`list_clusters` names every cluster. When it does not (v2's list has
+    #: ids only), a create's name check and reconciliation use :meth:`find_clusters`.
+    lists_names: bool
+
     @property
     def username(self) -> str:
         """The account the backend acts as."""
@@ -93,7 +102,7 @@ class Backend(Protocol):
         ...
 
     def validate_spec(
-        self, spec: ClusterSpec, *, encryption_key_ids: Collection[str] | None = None
+        self, spec: CreateSpec, *, encryption_key_ids: Collection[str] | None = None
     ) -> dict[str, str]:
         """``{api field name: message}`` for what the API would refuse; empty when valid."""
         ...
@@ -134,7 +143,7 @@ class Backend(Protocol):
         """The request body a peering create of ``spec`` would send."""
         ...
 
-    def preview_create(self, spec: ClusterSpec) -> Mapping[str, Any]:
+    def preview_create(self, spec: CreateSpec) -> Mapping[str, Any]:
         """The request a create of ``spec`` would send, for people to read before sending."""
         ...
 
@@ -150,9 +159,13 @@ class Backend(Protocol):
 
     async def list_clusters(self) -> list[ClusterSummary]: ...
 
+    async def find_clusters(self, name: str) -> list[ClusterSummary]:
+        """The clusters named ``name`` (one request; :attr:`lists_names` says who uses it)."""
+        ...
+
     async def get_cluster(self, cluster_id: str) -> ClusterDetails: ...
 
-    async def create_cluster(self, spec: ClusterSpec) -> str: ...
+    async def create_cluster(self, spec: CreateSpec) -> str: ...
 
     async def create_cluster_legacy(self, spec: LegacyClusterSpec) -> str: ...
 

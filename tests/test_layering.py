@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "insta_nb"
 
-VOCABULARY = {"errors", "models", "peering", "config", "catalog", "clock", "testing"}
+VOCABULARY = {"errors", "models", "peering", "products", "config", "catalog", "clock", "testing"}
 
 #: Top-level part of a module → insta_nb parts it may import.
 ALLOWED: dict[str, set[str]] = {
@@ -19,7 +19,7 @@ ALLOWED: dict[str, set[str]] = {
     "config": {"errors"},
     "credentials": {"errors", "config"},
     # The seam: a protocol in the toolkit's own models, no wire format.
-    "backend": {"models", "peering", "errors"},
+    "backend": {"models", "peering", "products", "errors"},
     # One package per API below the seam: paths, wire format, validation, HTTP.
     "backends": {
         "backends",
@@ -27,13 +27,24 @@ ALLOWED: dict[str, set[str]] = {
         "credentials",
         "models",
         "peering",
+        "products",
         "errors",
         "config",
         "catalog",
         "clock",
     },
     "engine": {"engine", "errors", "clock", "config"},
-    "service": {"service", "engine", "backend", "models", "peering", "errors", "config", "clock"},
+    "service": {
+        "service",
+        "engine",
+        "backend",
+        "models",
+        "peering",
+        "products",
+        "errors",
+        "config",
+        "clock",
+    },
     "frame": {"service", "models"},
     "cells": set(),
     # ``backends`` here is the registry (``open_backend``) only: see ABOVE_THE_SEAM.
@@ -46,6 +57,7 @@ ALLOWED: dict[str, set[str]] = {
         "engine",
         "models",
         "peering",
+        "products",
         "service",
         "errors",
         "frame",
@@ -67,6 +79,7 @@ ALLOWED: dict[str, set[str]] = {
         "frame",
         "models",
         "peering",
+        "products",
         "catalog",
         "errors",
         "config",

@@ -17,7 +17,7 @@ from insta_nb.credentials import Credentials
 __all__ = ["APIS", "open_backend"]
 
 #: The APIs a session can speak.
-APIS = ("v1",)
+APIS = ("v1", "v2")
 
 
 def open_backend(
@@ -32,4 +32,8 @@ def open_backend(
         from insta_nb.backends.v1 import V1Backend
 
         return V1Backend.open(credentials, transport=transport, timeout=timeout)
+    if api == "v2":
+        from insta_nb.backends.v2 import V2Backend
+
+        return V2Backend.open(credentials, transport=transport, timeout=timeout)
     raise errors.ConfigurationError(f"unknown API {api!r}: choose one of {', '.join(APIS)}")

@@ -20,44 +20,20 @@ from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
 
 from insta_nb import errors
-from insta_nb.backend import Op
+from insta_nb.backend import CreateSpec, Op
 from insta_nb.engine import JobKind
 from insta_nb.engine.journal import CreateJournal
-from insta_nb.models import ClusterSpec, ClusterStatus, ClusterSummary, LegacyClusterSpec
+from insta_nb.models import ClusterSummary, LegacyClusterSpec
 from insta_nb.service.context import ServiceContext
 from insta_nb.service.inventory import ClusterRow
 from insta_nb.service.operations import Operation, OperationState
+from insta_nb.service.placeholders import legacy_placeholder, placeholder
 
 __all__ = ["Creates"]
 
 log = logging.getLogger("insta_nb.service")
 #: A create refused (v1: 503) and proven absent is sent again at most this many times in all.
 _MAX_REFUSED_CREATES = 5
-
-
-def _placeholder(spec: ClusterSpec) -> ClusterRow:
-    racks = spec.rack_allocation
-    return ClusterRow(
-        id="",
-        name=spec.cluster_name,
-        status=ClusterStatus.GENESIS,
-        node_count=racks.node_count if racks else 0,
-        provider=spec.provider.name,
-        region=spec.data_centre,
-        node_size=spec.node_size,
-        sla_tier=spec.sla_tier,
-    )
-
-
-def _legacy_placeholder(spec: LegacyClusterSpec) -> ClusterRow:
-    return ClusterRow(
-        id="",
-        name=spec.cluster_name,
-        status=ClusterStatus.GENESIS,
-        provider=spec.provider,
-        region=spec.data_centre,
-        node_size=spec.size,
-    )
 
 
 class Creates:
@@ -80,7 +56,7 @@ class Creates:
         ctx.on_listed.append(self._adopt_late_arrivals)
 
     async def create_cluster(
-        self, spec: ClusterSpec, *, force: bool, adopt: bool, owner: str | None
+        self, spec: CreateSpec, *, force: bool, adopt: bool, owner: str | None
     ) -> str:
         self._ctx.refuse_if_read_only("create a cluster")
         self._ctx.refuse_invalid(
@@ -91,7 +67,7 @@ class Creates:
             spec.cluster_name,
             Op.CREATE_CLUSTER,
             lambda: backend.create_cluster(spec),
-            _placeholder(spec),
+            placeholder(spec),
             force=force,
             adopt=adopt,
             owner=owner,
@@ -107,7 +83,7 @@ class Creates:
             spec.cluster_name,
             Op.CREATE_CLUSTER_LEGACY,
             lambda: backend.create_cluster_legacy(spec),
-            _legacy_placeholder(spec),
+            legacy_placeholder(spec),
             force=force,
             adopt=adopt,
             owner=owner,
@@ -189,21 +165,38 @@ class Creates:
         # of its own, so that cancelling one create's check (the queue view's Cancel)
         # leaves the other creates alone.
         check = f"— name check before create {name}"
-        summaries = await ctx.list_clusters(
-            kind=JobKind.MUTATION, owner=op.owner, purpose=check, shared=False
-        )
-        found = {s.id for s in summaries if s.name == name}
+        found = set(await self._named(name, JobKind.MUTATION, op.owner, check))
         if orphaned and not found:
             ctx.advance(op, OperationState.RECONCILING)
             end = ctx.clock.monotonic() + ctx.settings.reconcile_window
             while not found and ctx.clock.monotonic() < end:
                 await ctx.clock.sleep(ctx.settings.reconcile_every)
-                summaries = await ctx.list_clusters(
-                    kind=JobKind.MUTATION, owner=op.owner, purpose=check, shared=False
-                )
-                found = {s.id for s in summaries if s.name == name}
+                found = set(await self._named(name, JobKind.MUTATION, op.owner, check))
             ctx.advance(op, OperationState.QUEUED)
         return found
+
+    async def _named(
+        self, name: str, kind: JobKind, owner: str | None, purpose: str | None = None
+    ) -> list[str]:
+        """Ids of the clusters named ``name``, in the API's order, from a request made now.
+
+        ``purpose`` makes it a request of its own (only its owner cancels it); without
+        it, a shared list. A backend whose list has no names is asked by name instead.
+        """
+        ctx = self._ctx
+        if ctx.backend.lists_names:
+            summaries = await ctx.list_clusters(
+                kind=kind, owner=owner, purpose=purpose or "", shared=purpose is None
+            )
+        else:
+            summaries = await ctx.run(
+                lambda: ctx.backend.find_clusters(name),
+                kind,
+                Op.LIST_CLUSTERS,
+                purpose or f"— looking for {name}",
+                owner=owner,
+            )
+        return list(dict.fromkeys(s.id for s in summaries if s.name == name))
 
     async def _send(
         self,
@@ -282,13 +275,13 @@ class Creates:
         listed = False
         while True:
             try:
-                summaries = await ctx.list_clusters(owner=op.owner)
+                named = await self._named(name, JobKind.READ, op.owner)
                 listed = True
             except errors.InstaError as exc:
                 log.info("reconciling %r: list failed (%s)", name, exc)
-                summaries = []
+                named = []
             taken = before | self._adopted
-            match = [s.id for s in summaries if s.name == name and s.id not in taken]
+            match = [i for i in named if i not in taken]
             if match:
                 return match[0]
             if refused and listed:

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from insta_nb import errors
-from insta_nb.backend import Op, describe
+from insta_nb.backend import CreateSpec, Op, describe
 from insta_nb.backends.v1 import peerings, resizing, validation, wire
 from insta_nb.backends.v1.client import ApiClient
 from insta_nb.config import DEFAULT_REQUEST_TIMEOUT
@@ -36,6 +36,17 @@ __all__ = ["V1Backend"]
 
 #: Longest alias or ARN we send; real ones are far shorter (an ARN is at most 2048).
 _MAX_KEY_TEXT = 2048
+#: A v2 product spec sent to v1: refused by validation, before anything is queued.
+_PRODUCT_SPEC = (
+    "The Provisioning API v1 takes a ClusterSpec (bundles, provider, rack allocation); "
+    "product specs such as KafkaClusterSpec are for connect(api='v2')."
+)
+
+
+def _v1_spec(spec: CreateSpec) -> ClusterSpec:
+    if not isinstance(spec, ClusterSpec):
+        raise errors.ValidationError({"spec": _PRODUCT_SPEC})
+    return spec
 
 
 def _text_problem(value: object, what: str) -> str | None:
@@ -54,6 +65,8 @@ class V1Backend:
     """An account on the Provisioning API v1."""
 
     api = "v1"
+    #: v1's list names every cluster: the name check of a create reads it.
+    lists_names = True
 
     def __init__(self, client: ApiClient) -> None:
         self.client = client
@@ -93,8 +106,10 @@ class V1Backend:
         return wire.check_path_id(value, field)
 
     def validate_spec(
-        self, spec: ClusterSpec, *, encryption_key_ids: Collection[str] | None = None
+        self, spec: CreateSpec, *, encryption_key_ids: Collection[str] | None = None
     ) -> dict[str, str]:
+        if not isinstance(spec, ClusterSpec):
+            return {"spec": _PRODUCT_SPEC}
         return validation.validate_spec(spec, encryption_key_ids=encryption_key_ids)
 
     def validate_legacy_spec(self, spec: LegacyClusterSpec) -> dict[str, str]:
@@ -123,8 +138,8 @@ class V1Backend:
     def preview_vpc_peering(self, spec: VpcPeeringSpec) -> Mapping[str, Any]:
         return peerings.peering_to_json(spec)
 
-    def preview_create(self, spec: ClusterSpec) -> Mapping[str, Any]:
-        return wire.spec_to_json(spec)
+    def preview_create(self, spec: CreateSpec) -> Mapping[str, Any]:
+        return wire.spec_to_json(_v1_spec(spec))
 
     def create_refused(self, error: errors.InstaError) -> bool:
         # The reference: 503 "the request was not processed"; anything else is ambiguous.
@@ -138,8 +153,11 @@ class V1Backend:
     async def get_cluster(self, cluster_id: str) -> ClusterDetails:
         return await self.client.get_cluster(cluster_id)
 
-    async def create_cluster(self, spec: ClusterSpec) -> str:
-        return await self.client.create_cluster(spec)
+    async def find_clusters(self, name: str) -> list[ClusterSummary]:
+        return [s for s in await self.list_clusters() if s.name == name]
+
+    async def create_cluster(self, spec: CreateSpec) -> str:
+        return await self.client.create_cluster(_v1_spec(spec))
 
     async def create_cluster_legacy(self, spec: LegacyClusterSpec) -> str:
         return await self.client.create_cluster_legacy(spec)
