@@ -1,262 +1,260 @@
-"""One cluster of the table: a row of small widgets updated in place.
+"""One line of the cluster table: a few widgets, reused for whichever cluster it shows.
 
-A row remembers the :attr:`~insta_nb.service.ClusterRow.version` it shows and ignores
-rows it has already drawn, so an unchanged refresh sends nothing. When a row did
-change, each widget's traits change inside its ``hold_sync`` (one message per widget
-at most). The details area (data centres, nodes, addresses, firewall rules) is drawn
-only while it is open.
+The table builds row widgets for one page only and, when the page, the sort or the
+filter changes, points the same widgets at other clusters (:meth:`ClusterRowView.bind`):
+changing a few values is far cheaper than opening new widget models. A row remembers
+the cluster and :attr:`~insta_nb.service.ClusterRow.version` it shows and ignores rows it
+has already drawn, so an unchanged refresh sends nothing.
+
+A row is a wrapping flex box: a selection checkbox, one HTML widget with the cells
+(styled by :mod:`~insta_nb.widgets._table_style`, so it fits any output width), the
+Details toggle and the Delete button. The delete question, the error line and the
+details (built only while open) take lines of their own below it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import ipywidgets as w
 
-from insta_nb.models import ClusterDetails, ClusterStatus, FirewallRule
+from insta_nb.models import ClusterStatus
 from insta_nb.session import ClusterRow
 from insta_nb.widgets._bridge import Timers
 from insta_nb.widgets._tree import close_tree
-from insta_nb.widgets.delete_confirm import DEFAULT_CONFIRM_TIMEOUT, DeleteConfirm
-from insta_nb.widgets.snapshot import (
-    TONES,
-    age_text,
-    esc,
-    status_label,
-    status_tone,
-    table_html,
-    toned,
+from insta_nb.widgets.delete_confirm import (
+    DEFAULT_CONFIRM_TIMEOUT,
+    DeleteConfirm,
+    SharedModels,
+    needs_typed_name,
 )
+from insta_nb.widgets.row_details import RowDetails, first_seen_text
+from insta_nb.widgets.snapshot import TONES, esc, status_label, status_tone, toned
 
-__all__ = ["COLUMNS", "ClusterRowView", "details_html"]
+__all__ = [
+    "PRIMARY",
+    "SECONDARY",
+    "ClusterRowView",
+    "RowHost",
+    "cells_html",
+    "header_html",
+    "text_cells",
+]
 
-#: Column title → CSS width; the table header uses the same list.
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Cluster", "160px"),
-    ("Status", "142px"),
-    ("Nodes", "56px"),
-    ("", "40px"),
-    ("Provider", "72px"),
-    ("Region", "98px"),
-    ("Node size", "124px"),
-    ("SLA tier", "128px"),
-    ("Age", "46px"),
-)
-_WIDTH = dict(COLUMNS)
-#: The columns drawn by the one ``facts_html`` widget, after the progress bar.
-_FACTS = ("", "Provider", "Region", "Node size", "SLA tier", "Age")
-
-
-#: Each widget of a row adds its margin (2 px a side); the one-widget header makes up for it.
-_HEADER_EXTRA = {"Cluster": 4, "Status": 4, "Nodes": 6}
+#: Columns every row shows at any width.
+PRIMARY = ("Cluster", "Status", "Nodes")
+#: Columns that get their own column in a wide table and wrap under the status otherwise.
+SECONDARY = ("Provider", "Region", "Node size", "SLA tier")
 
 
-def spans_html(
-    cells: list[str], titles: tuple[str, ...] = _FACTS, extra: dict[str, int] | None = None
-) -> str:
-    """Fixed-width inline cells (already HTML), lined up with the header's columns."""
-    extra = extra or {}
-    return "".join(
-        f'<span style="display:inline-block;width:{_px(t, plus=extra.get(t, 0))};'
-        "overflow:hidden;text-overflow:ellipsis;white-space:nowrap;"
-        f'vertical-align:middle;">{c}</span>'
-        for t, c in zip(titles, cells, strict=True)
+class RowHost(Protocol):
+    """What a row asks of its table."""
+
+    def delete(self, cluster_id: str) -> None: ...
+    def details_changed(self, cluster_id: str, opened: bool) -> None: ...
+    def select(self, cluster_id: str, selected: bool) -> None: ...
+    def is_selected(self, cluster_id: str) -> bool: ...
+    def local_error(self, cluster_id: str) -> str | None: ...
+    def details_for(self, view: ClusterRowView) -> RowDetails: ...
+
+
+def header_html(sort: str = "Cluster", descending: bool = False) -> str:
+    """The column titles, in the rows' grid; the sorted column says so (▲/▼)."""
+
+    def title(t: str) -> str:
+        if t != sort:
+            return f"<span>{esc(t)}</span>"
+        arrow = "▼" if descending else "▲"
+        order = "descending" if descending else "ascending"
+        return (
+            f'<span class="inb-sorted" title="Sorted by {esc(t)}, {order}">{esc(t)} {arrow}</span>'
+        )
+
+    cells = [title(t) for t in PRIMARY]
+    more = "".join(title(t) for t in SECONDARY)
+    head = f'<div class="inb-cells inb-head">{"".join(cells)}<span class="inb-more">{more}</span>'
+    return head + "</div>"
+
+
+def cells_html(row: ClusterRow) -> str:
+    """Name, status, nodes and the secondary facts of ``row``, as the grid's cells."""
+    name = row.name or row.id
+    done = row.status is ClusterStatus.RUNNING
+    total = max(1, row.node_count)
+    share = min(row.running_node_count, total) * 100 // total
+    status = toned(
+        status_label(row.status, row.pending),
+        status_tone(row.status, row.pending),
+        bold=True,
+        title=f"Cluster status as the API reports it: {row.status.value}",
+    )
+    nodes = (
+        f'<span class="inb-nodes" role="progressbar" aria-label="Nodes running"'
+        f' aria-valuemin="0" aria-valuemax="{row.node_count}"'
+        f' aria-valuenow="{row.running_node_count}" title="Nodes RUNNING / all nodes">'
+        f'<span class="inb-bar{" inb-done" if done else ""}"><span style="width:{share}%">'
+        f"</span></span>{row.running_node_count}/{row.node_count}</span>"
+    )
+    return (
+        f'<div class="inb-cells"><span class="inb-name" title="{esc(row.id)}"><b>{esc(name)}</b>'
+        f"<small>{esc(row.id[:8])}</small></span>"
+        f'<span class="inb-status">{status}</span>{nodes}'
+        f'<span class="inb-more">{_secondary(row)}</span></div>'
     )
 
 
-def header_html() -> str:
-    """The table's column titles, as one HTML string."""
-    titles = tuple(t for t, _ in COLUMNS)
-    cells = [f'<b style="color:{TONES["muted"]};">{esc(t)}</b>' for t in titles]
-    return f'<div style="white-space:nowrap;">{spans_html(cells, titles, _HEADER_EXTRA)}</div>'
+def _secondary(row: ClusterRow) -> str:
+    tier = row.sla_tier or "—"
+    tier_cell = f'<span title="SLA tier">{esc(tier)}</span>'
+    if row.details is None and not (row.provider or row.region or row.node_size):
+        # Listed but not fetched yet: the list does not carry these; say so, once.
+        wait = f'<span class="inb-wait" style="color:{TONES["muted"]};">details loading…</span>'
+        return wait + tier_cell
+    cells = [
+        (t, v or "—")
+        for t, v in zip(SECONDARY[:3], (row.provider, row.region, row.node_size), strict=True)
+    ]
+    return "".join(f'<span title="{esc(t)}">{esc(v)}</span>' for t, v in cells) + tier_cell
 
 
-def _px(*titles: str, plus: int = 0) -> str:
-    return f"{sum(int(_WIDTH[t].removesuffix('px')) for t in titles) + plus}px"
-
-
-def _cell(width: str) -> w.Layout:
-    return w.Layout(width=width, min_width=width, overflow="hidden", flex="0 0 auto")
-
-
-class ClusterRowView(w.VBox):
-    """The widgets of one cluster; :meth:`show` draws a :class:`ClusterRow` if it is new.
-
-    Kept small on purpose (about 25 widget models per row): the facts columns share one
-    HTML widget, and the error line, the details area and the delete confirmation are
-    only built when first needed.
+class ClusterRowView(w.HBox):
+    """The widgets of one table line; :meth:`bind` points them at a cluster.
 
     Args:
         row: What to draw first.
         timers: For the delete confirmation's timeout.
-        now: Wall time, for the age column.
-        on_delete: Called with the cluster id once a delete is confirmed.
-        on_details: Called with ``(cluster_id, open)`` when the details area opens/closes.
+        host: The table (deletes, selection, details, local errors).
         confirm_timeout: Seconds an unanswered delete question stays open.
         read_only: The session's key cannot delete: the button says so.
+        shared: The table's shared layout and style models.
     """
 
     def __init__(
         self,
         row: ClusterRow,
         timers: Timers,
-        now: float,
+        host: RowHost,
         *,
-        on_delete: Callable[[str], None],
-        on_details: Callable[[str, bool], None],
         confirm_timeout: float = DEFAULT_CONFIRM_TIMEOUT,
         read_only: bool = False,
+        shared: SharedModels | None = None,
     ) -> None:
+        shared = shared or SharedModels()
         self.cluster_id = row.id
         self.row = row
         self.version = -1
-        self._on_details = on_details
-        self._local_error: str | None = None
+        self._host = host
+        self._quiet = False
         self._error_html: w.HTML | None = None
-        self._details_html: w.HTML | None = None
-        self._now = now
-        self.name_html = w.HTML(layout=_cell(_WIDTH["Cluster"]))
-        self.status_html = w.HTML(layout=_cell(_WIDTH["Status"]))
-        self.progress = w.IntProgress(
-            value=0,
-            min=0,
-            max=1,
-            tooltip="Nodes RUNNING out of all nodes",
-            layout=_cell(_WIDTH["Nodes"]),
+        self._details: RowDetails | None = None
+        self.pick = w.Checkbox(
+            value=host.is_selected(row.id),
+            indent=False,
+            description="",
+            tooltip=f"Select {row.name or row.id} (for Delete selected)",
+            layout=shared.pick,
+            style=shared.checkbox_style,
+            _dom_classes=("inb-pick",),
         )
-        facts_width = _px(*_FACTS)
-        self.facts_html = w.HTML(layout=_cell(facts_width))
+        self.cells = w.HTML(
+            cells_html(row),
+            layout=shared.plain,
+            style=shared.html_style,
+            _dom_classes=("inb-cellbox",),
+        )
         self.details_toggle = w.ToggleButton(
             value=False,
-            description="",
+            description="Details",
             icon="chevron-down",
-            tooltip=f"Details of {row.name}: data centres, nodes, addresses, firewall rules",
-            layout=w.Layout(width="36px", flex="0 0 auto"),
+            tooltip=_details_tip(row),
+            layout=shared.toggle,
+            style=shared.toggle_style,
+            _dom_classes=("inb-action",),
         )
         self.delete = DeleteConfirm(
             row.name,
-            lambda: on_delete(self.cluster_id),
+            lambda: host.delete(self.cluster_id),
             timers,
             timeout=confirm_timeout,
-            needs_typed_name=_needs_typed_name(row),
-            place_panel=self._place_panel,
+            needs_typed_name=needs_typed_name(row.sla_tier),
+            place_panel=self._place_second,
             disabled_reason="The API key is read-only: deleting is not possible"
             if read_only
             else None,
+            shared=shared,
         )
-        self.delete.layout.flex = "0 0 auto"
+        self.delete.add_class("inb-action")
+        self.pick.observe(self._on_pick, names="value")
         self.details_toggle.observe(self._toggle_details, names="value")
-        self.cells = w.HBox(
-            [
-                self.name_html,
-                self.status_html,
-                self.progress,
-                self.facts_html,
-                self.details_toggle,
-                self.delete,
-            ],
-            # One line per cluster, lined up with the header; a narrow output scrolls the
-            # table sideways (see ClusterTable) instead of wrapping cells out of line.
-            layout=w.Layout(align_items="center", flex_flow="row nowrap", overflow="visible"),
-        )
         super().__init__(
-            [self.cells],
-            layout=w.Layout(
-                border_bottom="1px solid var(--jp-border-color2, #e0e0e0)",
-                overflow="visible",
-                width="max-content",
-                min_width="100%",
-            ),
+            [self.pick, self.cells, self.details_toggle, self.delete],
+            layout=shared.plain,
+            _dom_classes=("insta-nb-row", "inb-row"),
         )
-        self.add_class("insta-nb-row")
-        self.show(row, now)
+        self.bind(row)
 
     # --- drawing ----------------------------------------------------------------------
 
-    def show(self, row: ClusterRow, now: float) -> bool:
-        """Draw ``row`` if its version is new; returns whether anything was set.
-
-        Each widget gets its new values inside its own ``hold_sync``: one message per
-        widget that changed, none for the others.
-        """
-        if row.version == self.version and row.id == self.cluster_id:
+    def bind(self, row: ClusterRow) -> bool:
+        """Show ``row`` (maybe another cluster); returns whether anything was redrawn."""
+        other = row.id != self.cluster_id
+        if not other and row.version == self.version:
             return False
-        self.row, self.version, self._now = row, row.version, now
+        if other:
+            # The widgets move to another cluster: close what belonged to the old one.
+            self.details_toggle.value = False
+            self.delete.reset()
+            self.cluster_id = row.id
+        self.row, self.version = row, row.version
         name = row.name or row.id
-        with self.progress.hold_sync():
-            self.progress.max = max(1, row.node_count)
-            self.progress.value = min(row.running_node_count, self.progress.max)
-            self.progress.bar_style = "success" if row.status is ClusterStatus.RUNNING else "info"
-        self.name_html.value = (
-            f'<span title="{esc(row.id)}"><b>{esc(name)}</b><br>'
-            f'<small style="color:{TONES["muted"]};">{esc(row.id[:8])}</small></span>'
-        )
-        self.status_html.value = toned(
-            status_label(row.status, row.pending),
-            status_tone(row.status, row.pending),
-            bold=True,
-            title=f"Cluster status as the API reports it: {row.status.value}",
-        )
-        self.refresh_age(now)
-        self.delete.set_name(name, _needs_typed_name(row))
+        self.cells.value = cells_html(row)
+        with self.pick.hold_sync():
+            self.set_picked(self._host.is_selected(row.id))
+            self.pick.tooltip = f"Select {name} (for Delete selected)"
+        self.details_toggle.tooltip = _details_tip(row)
+        self.delete.set_name(name, needs_typed_name(row.sla_tier))
         if row.status is ClusterStatus.DELETING or row.pending == "deleting":
-            self.delete.delete_button.disabled = True
-            self.delete.delete_button.description = "Deleting…"
+            self.delete.mark_deleting()
         self._draw_error()
-        if self.details_toggle.value:
-            self.details_html.value = details_html(row.details, row.firewall_rules)
+        if self._details is not None:
+            self._details.show(row)
         return True
 
-    def facts(self, now: float) -> list[str]:
-        """Nodes, provider, region, node size, SLA tier and age, as text."""
-        r = self.row
-        return [
-            f"{r.running_node_count}/{r.node_count}",
-            r.provider or "—",
-            r.region or "—",
-            r.node_size or "—",
-            r.sla_tier or "—",
-            age_text(None if r.since is None else now - r.since),
-        ]
+    def set_picked(self, picked: bool) -> None:
+        """Tick or clear the checkbox without telling the table (it knows already)."""
+        self._quiet = True
+        try:
+            self.pick.value = picked
+        finally:
+            self._quiet = False
 
-    def refresh_age(self, now: float) -> None:
-        """Redraw the facts (sends a message only when the text changed, e.g. the age)."""
-        self._now = now
-        cells = [esc(c) for c in self.facts(now)]
-        cells[0] = f'<span title="Nodes RUNNING / all nodes">{cells[0]}</span>'
-        self.facts_html.value = spans_html(cells)
+    def show(self, row: ClusterRow, now: float = 0.0) -> bool:
+        """Draw a new version of the same cluster (kept for callers of the old API)."""
+        return self.bind(row)
 
     def show_error(self, message: str) -> None:
-        """An action on this row failed (the table's bridge calls this)."""
-        self._local_error = message
+        """An action on this row failed: offer it again and say why."""
         self.delete.failed()
-        self._draw_error()
+        self._draw_error(message)
 
     @property
     def error_html(self) -> w.HTML:
         """The row's error line (built when first needed)."""
         if self._error_html is None:
-            self._error_html = w.HTML(layout=w.Layout(display="none", margin="0 0 0 12px"))
+            self._error_html = w.HTML(layout=w.Layout(display="none"))
+            self._error_html.add_class("inb-second")
             _append(self, self._error_html)
         return self._error_html
 
     @property
-    def details_html(self) -> w.HTML:
-        """The details area (built when first opened)."""
-        if self._details_html is None:
-            self._details_html = w.HTML(layout=w.Layout(display="none", margin="0 0 4px 24px"))
-            _append(self, self._details_html)
-        return self._details_html
+    def details(self) -> RowDetails | None:
+        """The open details area, if any."""
+        return self._details
 
-    def _place_panel(self, panel: w.Widget, shown: bool) -> None:
-        # The delete question gets a line of its own under the row, not a squeezed cell.
-        _place_second(self, panel, shown)
-
-    def _draw_error(self) -> None:
-        message = self._local_error or self.row.error
+    def _draw_error(self, message: str | None = None) -> None:
+        message = message or self._host.local_error(self.cluster_id) or self.row.error
         if not message:
-            if self._error_html is not None:
+            if self._error_html is not None and self._error_html.value:
                 self._error_html.layout.display = "none"
                 self._error_html.value = ""
             return
@@ -267,88 +265,71 @@ class ClusterRowView(w.VBox):
         self.error_html.layout.display = None
 
     def clear_error(self) -> None:
-        """Forget the last local error (a new action starts)."""
-        self._local_error = None
+        """Hide the error line (a new action starts)."""
         self._draw_error()
+
+    def _place_second(self, panel: w.Widget, shown: bool) -> None:
+        # The delete question gets a line of its own under the row, not a squeezed cell.
+        panel.add_class("inb-second")
+        _place(self, panel, shown)
+
+    def _on_pick(self, change: dict[str, object]) -> None:
+        if not self._quiet:
+            self._host.select(self.cluster_id, bool(change["new"]))
 
     def _toggle_details(self, change: dict[str, object]) -> None:
         opened = bool(change["new"])
         self.details_toggle.icon = "chevron-up" if opened else "chevron-down"
-        if opened:
-            self.details_html.value = details_html(self.row.details, self.row.firewall_rules)
-        if self._details_html is not None:
-            self._details_html.layout.display = None if opened else "none"
-        self._on_details(self.cluster_id, opened)
+        if opened and self._details is None:
+            self._details = self._host.details_for(self)
+            _append(self, self._details)
+        elif not opened and self._details is not None:
+            details, self._details = self._details, None
+            _place(self, details, False)
+            details.close()
+        self._host.details_changed(self.cluster_id, opened)
 
-    def text_cells(self, now: float) -> list[str]:
+    def text_cells(self) -> list[str]:
         """The row as text cells (for ``text/plain`` and the HTML snapshot)."""
-        r = self.row
-        return [r.name or r.id, status_label(r.status, r.pending), *self.facts(now)]
+        return text_cells(self.row)
 
     def close(self) -> None:
         """Stop its details watch and close every widget of the row."""
         if self.details_toggle.value:
-            self._on_details(self.cluster_id, False)
+            self.details_toggle.value = False
         self.delete.close()
-        close_tree(self.cells)
-        for extra in (self._error_html, self._details_html):
-            if extra is not None:
-                close_tree(extra)
+        for child in (self.pick, self.cells, self.details_toggle):
+            child.close()  # their layouts and styles belong to the table
+        for extra in self.children[4:]:
+            close_tree(extra)
         super().close()
 
 
-def _place_second(box: Any, widget: w.Widget, shown: bool) -> None:
-    rest = [c for c in box.children if c is not widget]
-    wanted = (rest[0], widget, *rest[1:]) if shown else tuple(rest)
-    if wanted != tuple(box.children):
-        box.children = wanted
+def text_cells(row: ClusterRow) -> list[str]:
+    """A row as text: name, status, nodes, the secondary facts and when it was first seen."""
+    return [
+        row.name or row.id,
+        status_label(row.status, row.pending),
+        f"{row.running_node_count}/{row.node_count}",
+        row.provider or "—",
+        row.region or "—",
+        row.node_size or "—",
+        row.sla_tier or "—",
+        first_seen_text(row.since).removeprefix("first seen ") or "—",
+    ]
 
 
 def _append(box: Any, widget: w.Widget) -> None:
     box.children = (*box.children, widget)
 
 
-def _needs_typed_name(row: ClusterRow) -> bool:
-    # An unknown tier is treated as PRODUCTION: typing a name is cheap, a wrong delete is not.
-    return row.sla_tier != "NON_PRODUCTION"
+def _place(box: Any, panel: w.Widget, shown: bool) -> None:
+    # Right after the first line's four widgets, before the error line and the details.
+    rest = [c for c in box.children if c is not panel]
+    wanted = (*rest[:4], panel, *rest[4:]) if shown else tuple(rest)
+    if wanted != tuple(box.children):
+        box.children = wanted
 
 
-def details_html(details: ClusterDetails | None, rules: tuple[FirewallRule, ...] | None) -> str:
-    """Data centres, nodes with addresses, and firewall rules, as themed HTML."""
-    if details is None:
-        return toned("Loading details…", "muted")
-    parts: list[str] = []
-    for dc in details.data_centres:
-        head = " · ".join(
-            esc(x) for x in (dc.name or dc.id, dc.provider, dc.region, dc.network) if x
-        )
-        parts.append(
-            f"<div><b>Data centre</b> {head} — "
-            f"{toned(status_label(dc.status), status_tone(dc.status))}</div>"
-        )
-        rows = [
-            [
-                f'<code title="{esc(n.id)}">{esc(n.id[:8])}</code>',
-                esc(n.rack or "—"),
-                esc(n.size or "—"),
-                toned(status_label(n.status), status_tone(n.status)),
-                esc(n.public_address or "—"),
-                esc(n.private_address or "—"),
-            ]
-            for n in dc.nodes
-        ]
-        if rows:
-            parts.append(table_html(("Node", "Rack", "Size", "Status", "Public", "Private"), rows))
-    if rules is None:
-        parts.append(f"<div>{toned('Firewall rules: loading…', 'muted')}</div>")
-    elif not rules:
-        parts.append(f"<div><b>Firewall rules</b> {toned('none', 'muted')}</div>")
-    else:
-        items = "".join(
-            f"<li><code>{esc(rule.target)}</code> "
-            + ", ".join(f"{esc(r.type)} ({esc(r.status.value)})" for r in rule.rules)
-            + "</li>"
-            for rule in rules
-        )
-        parts.append(f"<div><b>Firewall rules</b><ul style='margin:2px 0;'>{items}</ul></div>")
-    return "".join(parts) or toned("No data centres reported yet.", "muted")
+def _details_tip(row: ClusterRow) -> str:
+    return f"Details of {row.name or row.id}: data centres, nodes, addresses, firewall rules"

@@ -1,17 +1,19 @@
-"""The live cluster table: one row widget per cluster id, updated in place.
+"""The live cluster table: every cluster counted, one page of them drawn, updated in place.
 
 While the table is alive it keeps the service watching (``service.watch()``); closing it
-stops the watch, the details watches and the table's queued requests. Rows are redrawn
-only when their :attr:`~insta_nb.service.ClusterRow.version` changed, so a refresh
-that changed nothing sends no row message at all. Refresh period, pause and "refresh
-now" act on this table's own watch; a banner says when the API is rate limiting or
-unreachable, with a countdown.
+stops the watch, the details watches and the table's queued requests. The table keeps
+every row the session knows but builds row widgets only for the page in view (filter by
+name and status, sort by any column, 25–200 rows a page) and reuses them when the page
+changes. Rows are redrawn only when their :attr:`~insta_nb.service.ClusterRow.version`
+changed, so a refresh that changed nothing sends no message, and a change to a cluster
+on another page sends nothing but a changed count. Rows can be selected (across pages)
+and deleted together with one confirmation. Actions and panels of other features plug
+into every row's details (:meth:`ClusterTable.add_row_action`, :meth:`add_row_panel`).
 """
 
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -19,12 +21,19 @@ import ipywidgets as w
 
 from insta_nb.frame import clusters_frame
 from insta_nb.session import ClusterRow, EngineSnapshot, ServiceEvent, Watch
-from insta_nb.widgets._bridge import Bridge, TimerHandle
+from insta_nb.widgets._bridge import Bridge
+from insta_nb.widgets._table_style import style_widget
+from insta_nb.widgets._table_watch import REFRESH_CHOICES, TableWatching
 from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.banner import Banner
-from insta_nb.widgets.cluster_row import ClusterRowView, header_html
-from insta_nb.widgets.delete_confirm import DEFAULT_CONFIRM_TIMEOUT
+from insta_nb.widgets.bulk_delete import BulkDeleteConfirm
+from insta_nb.widgets.cluster_row import ClusterRowView, header_html, text_cells
+from insta_nb.widgets.delete_confirm import DEFAULT_CONFIRM_TIMEOUT, SharedModels
+from insta_nb.widgets.row_details import RowDetails
+from insta_nb.widgets.row_extensions import RowAction, RowContext, RowPanel
 from insta_nb.widgets.snapshot import SnapshotDisplay, box_html, esc, table_html, text_table, toned
+from insta_nb.widgets.table_controls import TableControls
+from insta_nb.widgets.table_query import TableQuery, page_of, select
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,30 +42,22 @@ if TYPE_CHECKING:
 
 __all__ = ["REFRESH_CHOICES", "TEXT_COLUMNS", "ClusterTable"]
 
-#: Choices of the refresh-period control (``0``: the service's own policy; a ``None``
-#: value would read as "nothing selected" in a Dropdown).
-REFRESH_CHOICES: tuple[tuple[str, float], ...] = (
-    ("auto (5–30 s)", 0.0),
-    ("5 s", 5.0),
-    ("10 s", 10.0),
-    ("30 s", 30.0),
-    ("1 min", 60.0),
-    ("5 min", 300.0),
-)
 #: Columns of the text and HTML snapshots.
-TEXT_COLUMNS = ("Cluster", "Status", "Nodes", "Provider", "Region", "Node size", "SLA tier", "Age")
-_AGE_TICK = 60.0
+TEXT_COLUMNS = (
+    "Cluster", "Status", "Nodes", "Provider", "Region", "Node size", "SLA tier", "First seen",
+)  # fmt: skip
 _ids = itertools.count(1)
 
 
-class ClusterTable(SnapshotDisplay, w.VBox):
-    """Every cluster of the session's account, live.
+class ClusterTable(TableWatching, SnapshotDisplay, w.VBox):
+    """Every cluster of the session's account, live, one page at a time.
 
     Args:
         session: Whose clusters.
         bridge: Share one with sibling views (the dashboard does); default: a new one.
         confirm_timeout: Seconds an unanswered delete confirmation stays open.
         watch: Start watching at once (the default); tests may drive refreshes by hand.
+        page_size: Rows per page at first (the user can change it).
     """
 
     def __init__(
@@ -66,83 +67,87 @@ class ClusterTable(SnapshotDisplay, w.VBox):
         bridge: Bridge | None = None,
         confirm_timeout: float = DEFAULT_CONFIRM_TIMEOUT,
         watch: bool = True,
+        page_size: int = 50,
     ) -> None:
         self.session = session
         self.bridge = bridge or Bridge(session)
         self._own_bridge = bridge is None
         self.owner = f"widget:cluster-table:{next(_ids)}"
         self.confirm_timeout = confirm_timeout
-        self._views: dict[str, ClusterRowView] = {}
         self._rows: dict[str, ClusterRow] = {}
+        self._pool: list[ClusterRowView] = []
+        self._shared = SharedModels()
+        self._shown = 0
+        self._selected: set[str] = set()
+        self._errors: dict[str, str] = {}
+        self._actions: list[RowAction] = []
+        self._panels: list[RowPanel] = []
         self._listed = False
         self._closed = False
-        self._unsubscribe: Callable[[], None] = lambda: None
-        #: This table's own watch (its pause and period are this table's only).
-        self._watch: Watch | None = None
-        #: The same handle, set on the engine thread: close() may come before the result
-        #: of start_watching() reaches the kernel thread, and must still stop it.
-        self._engine_watch: Watch | None = None
-        self._period: float | None = None
-        self._paused = False
         self._detail_watches: dict[str, Watch] = {}
-        self._age_timer: TimerHandle | None = None
         self._snapshot: EngineSnapshot | None = None
         self._poll_error: str | None = None
+        self._refreshed = False
+        self._quiet_select = False
         title = "Clusters" + (" — embedded simulator" if session.is_simulated else "")
         self.title = w.HTML(f"<b>{esc(title)}</b>")
-        self.interval_choice = w.Dropdown(
-            options=[(label, value) for label, value in REFRESH_CHOICES],
-            value=0.0,
-            description="Refresh every",
-            tooltip=(
-                "How often the cluster list is refreshed (one request for all clusters); "
-                "auto: every 30 s, every 5 s while something changes"
-            ),
-            style={"description_width": "auto"},
-            layout=w.Layout(width="230px"),
-        )
-        self.pause_toggle = w.ToggleButton(
-            value=False,
-            description="Pause",
-            icon="pause",
-            tooltip="Stop refreshing (nothing is sent while paused)",
-            layout=w.Layout(width="auto"),
-        )
-        self.refresh_button = w.Button(
-            description="Refresh now",
-            icon="refresh",
-            tooltip="Refresh at the next free request slot",
-            layout=w.Layout(width="auto"),
-        )
-        self.updated_label = w.Label(value="Not refreshed yet", layout=w.Layout(margin="0 0 0 8px"))
+        self._build_watch_controls()
+        self.controls = TableControls(self._on_query, page_size=page_size)
         self.banner = Banner(self.bridge.timers)
-        self.header = w.HTML(header_html(), layout=w.Layout(margin="4px 0 0 0", overflow="visible"))
+        self.select_all = w.Checkbox(
+            value=False,
+            indent=False,
+            description="",
+            tooltip="Select every cluster on this page",
+            layout=w.Layout(width="28px"),
+        )
+        self.select_all.add_class("inb-pick")
+        self.select_all.observe(self._on_select_all, names="value")
+        self.header = w.HTML(header_html())
+        self.header.add_class("inb-cellbox")
+        self.head_row = w.HBox([self.select_all, self.header])
+        self.head_row.add_class("inb-row")
+        self.delete_selected = w.Button(
+            description="Delete selected (0)",
+            icon="trash",
+            tooltip="Delete the selected clusters (asks once, listing every name)",
+            disabled=True,
+            layout=w.Layout(width="auto"),
+        )
+        self.delete_selected.on_click(self._on_delete_selected)
+        self.bulk = BulkDeleteConfirm(
+            self._delete_many, self.bridge.timers, timeout=confirm_timeout
+        )
         self.empty_html = w.HTML(toned("Loading the cluster list…", "muted"))
-        self.rows_box = w.VBox([], layout=w.Layout(overflow="visible", width="max-content"))
-        self.interval_choice.observe(self._on_interval, names="value")
-        self.pause_toggle.observe(self._on_pause, names="value")
-        self.refresh_button.on_click(self._on_refresh)
-        toolbar = w.HBox(
-            [self.interval_choice, self.pause_toggle, self.refresh_button, self.updated_label],
-            layout=w.Layout(align_items="center", flex_flow="row wrap"),
+        self.rows_box = w.VBox([])
+        super().__init__(
+            [
+                style_widget(),
+                self.title,
+                self.watch_bar,
+                self.controls.find_bar,
+                self.banner,
+                self.bulk,
+                self.head_row,
+                self.rows_box,
+                self.empty_html,
+                w.HBox(
+                    [self.controls.pager, self.delete_selected],
+                    layout=w.Layout(
+                        align_items="center", flex_flow="row wrap", justify_content="space-between"
+                    ),
+                ),
+            ]
         )
-        # Header and rows scroll sideways together when the output is narrower than the
-        # columns, so they always stay lined up.
-        self.grid = w.VBox(
-            [self.header, self.rows_box],
-            layout=w.Layout(overflow="auto hidden"),
-        )
-        super().__init__([self.title, toolbar, self.banner, self.grid, self.empty_html])
         self.add_class("insta-nb-cluster-table")
 
         self._push_rows = self.bridge.latest(self.show_rows)
         self._push_engine = self.bridge.latest(self._show_engine)
         self._push_poll = self.bridge.latest(self._show_poll)
-        self._unsubscribe = self.bridge.subscribe(self._on_service_event)
+        self._unsubscribe: Callable[[], None] = self.bridge.subscribe(self._on_service_event)
         rows = session.rows()
         if session.listed or rows:
             self.show_rows(rows)
-        self._schedule_age_tick()
         if watch:
             self.start_watching()
 
@@ -160,37 +165,30 @@ class ClusterTable(SnapshotDisplay, w.VBox):
                 self._push_rows(session.rows())  # an empty first list changes no row
             self._push_poll(session.last_refresh())
 
-    # --- watching ------------------------------------------------------------------------
+    # --- plug-in points -------------------------------------------------------------------
 
-    def start_watching(self) -> None:
-        """Keep the inventory fresh while this table lives (idempotent)."""
-        if self._watch is not None or self._closed:
-            return
-        period, paused = self._period, self._paused
+    def add_row_action(self, action: RowAction) -> None:
+        """Offer ``action`` in every row's details (rows whose details are open get it next
+        time they open)."""
+        self._actions.append(action)
 
-        async def watch() -> Watch | None:
-            if self._closed:
-                return None
-            handle = self.session.watch(period=period)
-            handle.set_paused(paused)
-            self._engine_watch = handle
-            return handle
+    def add_row_panel(self, panel: RowPanel) -> None:
+        """Show ``panel`` in every row's details, built when the details open."""
+        self._panels.append(panel)
 
-        def started(handle: Watch | None) -> None:
-            if handle is None:
-                return
-            if self._closed:
-                self.bridge.call_on_engine(handle.stop)
-            else:
-                self._watch = handle
+    def details_for(self, view: ClusterRowView) -> RowDetails:
+        """The details area of ``view``'s cluster (the row asks when its details open)."""
+        return RowDetails(lambda: self._context(view), self._actions, self._panels)
 
-        self.bridge.run(watch, on_result=started, sink=self, what="start watching")
-
-    def stop_watching(self) -> None:
-        """Stop the watch started by :meth:`start_watching`."""
-        if self._watch is not None:
-            self.bridge.call_on_engine(self._watch.stop)
-            self._watch = None
+    def _context(self, view: ClusterRowView) -> RowContext:
+        cluster_id = view.cluster_id
+        return RowContext(
+            row=self._rows.get(cluster_id, view.row),
+            session=self.session,
+            bridge=self.bridge,
+            owner=self.owner,
+            report_error=lambda message: self.report_error(cluster_id, message),
+        )
 
     # --- rows ----------------------------------------------------------------------------
 
@@ -198,167 +196,165 @@ class ClusterTable(SnapshotDisplay, w.VBox):
         """Bring the table to ``rows`` (the whole inventory), touching changed rows only."""
         if self._closed:
             return
-        now = self.session.now()
-        ordered = sorted(rows, key=lambda r: (r.name, r.id))
-        self._rows = {r.id: r for r in ordered}
-        for row in ordered:
-            view = self._views.get(row.id)
-            if view is None:
-                self._views[row.id] = ClusterRowView(
-                    row,
-                    self.bridge.timers,
-                    now,
-                    on_delete=self._delete,
-                    on_details=self._details,
-                    confirm_timeout=self.confirm_timeout,
-                    read_only=self.session.read_only,
-                )
+        self._rows = {r.id: r for r in rows}
+        for gone in [i for i in self._selected if i not in self._rows]:
+            self._selected.discard(gone)
+        for gone in [i for i in self._errors if i not in self._rows]:
+            del self._errors[gone]
+        self._listed = True
+        self._mark_listed()
+        self._draw()
+
+    def _on_query(self, _: TableQuery) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        query = self.controls.query
+        matching = select(list(self._rows.values()), query)
+        page = page_of(len(matching), query)
+        on_page = matching[page.start : page.stop]
+        for i, row in enumerate(on_page):
+            if i < len(self._pool):
+                self._pool[i].bind(row)
             else:
-                view.show(row, now)
-        for gone in [i for i in self._views if i not in self._rows]:
-            self._detail_stop(gone)
-            self._views.pop(gone).close()
-        children = tuple(self._views[r.id] for r in ordered)
+                self._pool.append(
+                    ClusterRowView(
+                        row,
+                        self.bridge.timers,
+                        self,
+                        confirm_timeout=self.confirm_timeout,
+                        read_only=self.session.read_only,
+                        shared=self._shared,
+                    )
+                )
+        for idle in self._pool[len(on_page) : self._shown]:
+            idle.details_toggle.value = False  # stops its details watch
+            idle.delete.reset()
+        self._shown = len(on_page)
+        children = tuple(self._pool[: self._shown])
         if children != tuple(self.rows_box.children):
             self.rows_box.children = children
-        self._listed = True
+        self.controls.show(len(self._rows), page)
+        self.header.value = header_html(query.sort, query.descending)
+        self._draw_selection()
         self._draw_empty()
 
     def _draw_empty(self) -> None:
-        if self._views:
+        if self._shown:
             self.empty_html.layout.display = "none"
             return
-        self.empty_html.value = toned(
-            "No clusters in this account yet." if self._listed else "Loading the cluster list…",
-            "muted",
-        )
+        if not self._listed:
+            text = "Loading the cluster list…"
+        elif self._rows:
+            text = "No cluster matches the filter."
+        else:
+            text = "No clusters in this account yet."
+        self.empty_html.value = toned(text, "muted")
         self.empty_html.layout.display = None
 
     @property
     def row_views(self) -> dict[str, ClusterRowView]:
-        """Row widgets by cluster id (a copy of the mapping)."""
-        return dict(self._views)
+        """Row widgets of the page in view, by cluster id (a new mapping)."""
+        return {v.cluster_id: v for v in self._pool[: self._shown]}
+
+    def _view_of(self, cluster_id: str) -> ClusterRowView | None:
+        return self.row_views.get(cluster_id)
 
     @property
     def dataframe(self) -> pd.DataFrame:
-        """The rows shown, as a new DataFrame (changing it changes nothing here)."""
+        """Every row (all pages), as a new DataFrame (changing it changes nothing here)."""
         return clusters_frame(self._rows.values())
+
+    # --- selection ---------------------------------------------------------------------------
+
+    @property
+    def selected(self) -> list[str]:
+        """Ids of the selected clusters (on any page)."""
+        return sorted(self._selected)
+
+    def is_selected(self, cluster_id: str) -> bool:
+        """Whether ``cluster_id`` is selected (a row asks when it is drawn)."""
+        return cluster_id in self._selected
+
+    def select(self, cluster_id: str, selected: bool) -> None:
+        """Select or unselect one cluster (a row's checkbox calls this)."""
+        if selected:
+            self._selected.add(cluster_id)
+        else:
+            self._selected.discard(cluster_id)
+        self._draw_selection()
+
+    def _on_select_all(self, change: dict[str, Any]) -> None:
+        if self._quiet_select:
+            return
+        for view in self._pool[: self._shown]:
+            self.select(view.cluster_id, bool(change["new"]))
+            view.set_picked(bool(change["new"]))
+
+    def _draw_selection(self) -> None:
+        shown = [v.cluster_id for v in self._pool[: self._shown]]
+        self._quiet_select = True
+        try:
+            self.select_all.value = bool(shown) and all(i in self._selected for i in shown)
+        finally:
+            self._quiet_select = False
+        count = len(self._selected)
+        self.delete_selected.description = f"Delete selected ({count})"
+        read_only = self.session.read_only
+        self.delete_selected.disabled = not count or read_only
+        if read_only:
+            self.delete_selected.tooltip = "The API key is read-only: deleting is not possible"
+
+    def _on_delete_selected(self, _: object = None) -> None:
+        rows = [self._rows[i] for i in self.selected if i in self._rows]
+        if rows and not self.session.read_only:
+            self.bulk.ask(sorted(rows, key=lambda r: ((r.name or r.id).casefold(), r.id)))
+
+    def _delete_many(self, cluster_ids: list[str]) -> None:
+        for cluster_id in cluster_ids:
+            self.delete(cluster_id)
+            self._selected.discard(cluster_id)
+        for view in self._pool[: self._shown]:
+            view.set_picked(view.cluster_id in self._selected)
+        self._draw_selection()
 
     # --- actions ----------------------------------------------------------------------------
 
-    def _delete(self, cluster_id: str) -> None:
-        view = self._views.get(cluster_id)
-        if view is None:
-            return
-        view.clear_error()
-        session, owner, name = self.session, self.owner, view.row.name
+    def delete(self, cluster_id: str) -> None:
+        """Send the delete of ``cluster_id`` (after its confirmation); errors show on its row."""
+        self._errors.pop(cluster_id, None)
+        view = self._view_of(cluster_id)
+        if view is not None:
+            view.clear_error()
+        session, owner = self.session, self.owner
+        row = self._rows.get(cluster_id)
+        name = row.name if row is not None else cluster_id
 
         async def delete() -> None:
             with session.owned_by(owner):
                 await session.delete_cluster(cluster_id)
 
-        self.bridge.run(delete, sink=view, what=f"delete cluster {name}")
+        self.bridge.run(delete, sink=_RowSink(self, cluster_id), what=f"delete cluster {name}")
 
-    def _details(self, cluster_id: str, opened: bool) -> None:
-        if not opened:
-            self._detail_stop(cluster_id)
-            return
-        session, owner = self.session, self.owner
-        view = self._views.get(cluster_id)
+    def report_error(self, cluster_id: str, message: str) -> None:
+        """Show ``message`` on ``cluster_id``'s row (now, or when it comes into view)."""
+        self._errors[cluster_id] = message
+        view = self._view_of(cluster_id)
+        if view is not None:
+            view.show_error(message)
 
-        async def watch() -> Watch:
-            return session.watch({cluster_id})
-
-        def started(handle: Watch) -> None:
-            still_open = view is not None and view.details_toggle.value and not self._closed
-            if still_open and cluster_id in self._views:
-                self._detail_stop(cluster_id)
-                self._detail_watches[cluster_id] = handle
-            else:
-                self.bridge.call_on_engine(handle.stop)
-
-        async def rules() -> object:
-            with session.owned_by(owner):
-                return await session.list_firewall_rules(cluster_id)
-
-        self.bridge.run(watch, on_result=started, sink=view, what="watch details")
-        self.bridge.run(rules, sink=view, what="list firewall rules")
-
-    def _detail_stop(self, cluster_id: str) -> None:
-        handle = self._detail_watches.pop(cluster_id, None)
-        if handle is not None:
-            self.bridge.call_on_engine(handle.stop)
-
-    def _on_interval(self, change: dict[str, Any]) -> None:
-        period = self._period = change["new"] or None
-        handle = self._watch
-        if handle is not None:  # this table's watch only; changed on the engine thread
-            self.bridge.call_on_engine(lambda: handle.set_period(period))
-            self.bridge.call_on_engine(handle.refresh_now)
-
-    def _on_pause(self, change: dict[str, Any]) -> None:
-        paused = self._paused = bool(change["new"])
-        handle = self._watch
-        if handle is not None:  # this table's watch only; changed on the engine thread
-            self.bridge.call_on_engine(lambda: handle.set_paused(paused))
-        self.pause_toggle.icon = "play" if paused else "pause"
-        self.pause_toggle.description = "Resume" if paused else "Pause"
-        self.pause_toggle.tooltip = (
-            "Start refreshing again" if paused else "Stop refreshing (nothing is sent while paused)"
-        )
-        self._draw_updated(self.session.last_refresh()[0])
-        if not paused and handle is not None:
-            self.bridge.call_on_engine(handle.refresh_now)
-
-    def _on_refresh(self, _: object = None) -> None:
-        if self._watch is not None:
-            self.bridge.call_on_engine(self._watch.refresh_now)
-
-    # --- status lines -------------------------------------------------------------------
-
-    def _show_engine(self, snapshot: EngineSnapshot) -> None:
-        if not self._closed:
-            self._snapshot = snapshot
-            self.banner.update(snapshot, self._poll_error)
-
-    def _show_poll(self, poll: tuple[float | None, str | None]) -> None:
-        if self._closed:
-            return
-        last, self._poll_error = poll
-        self._draw_updated(last)
-        self.banner.update(self._snapshot, self._poll_error)
-
-    def _draw_updated(self, last: float | None) -> None:
-        stamp = "never" if last is None else time.strftime("%H:%M:%S", time.localtime(last))
-        paused = " — paused" if self._paused else ""
-        self.updated_label.value = f"Last updated {stamp}{paused}"
-
-    def show_error(self, message: str) -> None:
-        """Errors of the table's own work (starting the watch) go to its banner."""
-        self._poll_error = message
-        self.banner.update(self._snapshot, message)
-
-    def _schedule_age_tick(self) -> None:
-        def tick() -> None:
-            if self._closed:
-                return
-            now = self.session.now()
-            for view in self._views.values():
-                view.refresh_age(now)
-            self._schedule_age_tick()
-
-        self._age_timer = self.bridge.timers.call_later(_AGE_TICK, tick)
+    def local_error(self, cluster_id: str) -> str | None:
+        """The last error of an action of this table on ``cluster_id``."""
+        return self._errors.get(cluster_id)
 
     # --- snapshots ------------------------------------------------------------------------
 
     def _cells(self) -> list[list[str]]:
-        now = self.session.now()
-        return [self._views[i].text_cells(now) for i in self._rows if i in self._views]
+        return [text_cells(r) for r in select(list(self._rows.values()), self.controls.query)]
 
     def snapshot_text(self) -> str:
-        """The table as plain text."""
-        head = f"{self.title_text()} — {self.updated_label.value}"
-        lines = [head]
+        """The table as plain text (every cluster the filter keeps, all pages)."""
+        lines = [f"{self.title_text()} — {self.updated_label.value}"]
         if self.banner.text:
             lines.append(self.banner.text)
         cells = self._cells()
@@ -381,15 +377,9 @@ class ClusterTable(SnapshotDisplay, w.VBox):
         return "No clusters in this account yet." if self._listed else "Not listed yet."
 
     def __repr__(self) -> str:
-        return f"<ClusterTable {len(self._views)} clusters, owner={self.owner}>"
+        return f"<ClusterTable {len(self._rows)} clusters, owner={self.owner}>"
 
     # --- lifetime -------------------------------------------------------------------------
-
-    async def _stop_engine_watch(self) -> None:
-        # Runs on the engine loop after any watch() scheduled before it (FIFO).
-        handle, self._engine_watch = self._engine_watch, None
-        if handle is not None:
-            handle.stop()
 
     def close(self) -> None:
         """Stop watching, cancel this table's queued requests, close every widget."""
@@ -397,19 +387,27 @@ class ClusterTable(SnapshotDisplay, w.VBox):
             return
         self._closed = True
         self._unsubscribe()
-        self.stop_watching()
-        self.session.schedule(self._stop_engine_watch)
-        for cluster_id in list(self._detail_watches):
-            self._detail_stop(cluster_id)
-        if self._age_timer is not None:
-            self._age_timer.cancel()
+        self._stop_all_watches()
         self.session.cancel_queued(self.owner)
-        for view in self._views.values():
+        for view in self._pool:
             view.close()
-        self._views.clear()
+        self._pool.clear()
+        for model in self._shared.models():
+            model.close()
         self.banner.close()
+        self.bulk.close()
         for child in self.children:
             close_tree(child)
         if self._own_bridge:
             self.bridge.close()
         super().close()
+
+
+class _RowSink:
+    """Where a failed action on one cluster reports: that cluster's row."""
+
+    def __init__(self, table: ClusterTable, cluster_id: str) -> None:
+        self._table, self._id = table, cluster_id
+
+    def show_error(self, message: str) -> None:
+        self._table.report_error(self._id, message)

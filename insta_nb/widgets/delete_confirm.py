@@ -13,15 +13,58 @@ import enum
 from collections.abc import Callable
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_bool import CheckboxStyle, ToggleButtonStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from insta_nb.widgets._bridge import TimerHandle, Timers
 from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.snapshot import TONES, esc
 
-__all__ = ["DEFAULT_CONFIRM_TIMEOUT", "ConfirmState", "DeleteConfirm"]
+__all__ = [
+    "DEFAULT_CONFIRM_TIMEOUT",
+    "ConfirmState",
+    "DeleteConfirm",
+    "SharedModels",
+    "needs_typed_name",
+]
 
 #: Seconds an open confirmation waits before it closes itself.
 DEFAULT_CONFIRM_TIMEOUT = 10.0
+
+
+class SharedModels:
+    """Layout and style models that many identical rows can share (read-only use).
+
+    ipywidgets lets several widgets use one ``Layout``/style model; a table of 50 rows
+    then opens 6 models a row instead of 16. Nobody may change these models' traits
+    (that would change every row): per-row layout changes need a model of their own.
+    """
+
+    def __init__(self) -> None:
+        self.plain = w.Layout()
+        self.pick = w.Layout(width="28px")
+        self.toggle = w.Layout(width="96px")
+        self.button = w.Layout(width="100px")
+        self.button_style = w.ButtonStyle()
+        self.toggle_style = ToggleButtonStyle()
+        self.checkbox_style = CheckboxStyle()
+        self.html_style = HTMLStyle()
+
+    def models(self) -> list[w.Widget]:
+        """Every shared model (closed by their owner, last)."""
+        return [
+            self.plain, self.pick, self.toggle, self.button,
+            self.button_style, self.toggle_style, self.checkbox_style, self.html_style,
+        ]  # fmt: skip
+
+
+def needs_typed_name(sla_tier: str | None) -> bool:
+    """Whether deleting a cluster of ``sla_tier`` needs its name typed.
+
+    Every tier but NON_PRODUCTION does, an unknown tier too: typing a name is cheap, a
+    wrong delete is not. Single and bulk deletes both ask this.
+    """
+    return sla_tier != "NON_PRODUCTION"
 
 
 class ConfirmState(enum.Enum):
@@ -45,6 +88,8 @@ class DeleteConfirm(w.HBox):
             on a line of its own); default: next to the Delete button.
         disabled_reason: Why deleting is impossible here (e.g. a read-only key); the
             button stays disabled and says so.
+        shared: Layout and style models to use instead of new ones (a table shares one
+            set between all its rows: fewer models, a quicker first draw); never mutated.
     """
 
     def __init__(
@@ -57,6 +102,7 @@ class DeleteConfirm(w.HBox):
         needs_typed_name: bool = True,
         place_panel: Callable[[w.Widget, bool], None] | None = None,
         disabled_reason: str | None = None,
+        shared: SharedModels | None = None,
     ) -> None:
         self._name = name
         self._on_confirm = on_confirm
@@ -67,11 +113,16 @@ class DeleteConfirm(w.HBox):
         self._timer: TimerHandle | None = None
         self._panel: w.HBox | None = None
         self._place_panel = place_panel
+        self._shared = shared
         self.delete_button = w.Button(
             description="Delete",
             icon="trash",
             tooltip=f"Delete cluster {name}… (asks for confirmation first)",
-            layout=w.Layout(width="auto"),
+            **(
+                {"layout": shared.button, "style": shared.button_style}
+                if shared
+                else {"layout": w.Layout(width="auto")}
+            ),
         )
         self.disabled_reason = disabled_reason
         if disabled_reason:
@@ -79,7 +130,8 @@ class DeleteConfirm(w.HBox):
             self.delete_button.tooltip = disabled_reason
         self.delete_button.on_click(self._on_delete)
         super().__init__(
-            [self.delete_button], layout=w.Layout(align_items="center", flex_flow="row wrap")
+            [self.delete_button],
+            layout=shared.plain if shared else w.Layout(align_items="center", flex_flow="row wrap"),
         )
 
     def _ensure_panel(self) -> w.HBox:
@@ -189,6 +241,21 @@ class DeleteConfirm(w.HBox):
         self.state = ConfirmState.IDLE
         self._hide_question(delete_disabled=False)
 
+    def reset(self) -> None:
+        """Forget any question or delete in progress (the row now shows another cluster)."""
+        self._cancel_timer()
+        if self.state is ConfirmState.CONFIRMING:
+            self._hide_question(delete_disabled=False)
+        self.failed()
+
+    def mark_deleting(self) -> None:
+        """The cluster is being deleted (by this view or another): nothing to ask."""
+        if self.state is ConfirmState.CONFIRMING:
+            self.revert()
+        self.state = ConfirmState.DELETING
+        self.delete_button.disabled = True
+        self.delete_button.description = "Deleting…"
+
     def failed(self) -> None:
         """The delete request failed: offer the button again."""
         self.state = ConfirmState.IDLE
@@ -218,5 +285,8 @@ class DeleteConfirm(w.HBox):
         self._cancel_timer()
         if self._panel is not None:
             close_tree(self._panel)
-        close_tree(self.delete_button)
+        if self._shared is None:
+            close_tree(self.delete_button)
+        else:
+            self.delete_button.close()  # its layout and style belong to the table
         super().close()

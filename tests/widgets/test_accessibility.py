@@ -36,6 +36,6 @@ def test_status_is_spelled_out_next_to_its_icon(world: World) -> None:
     board = Dashboard(world.session, bridge=world.bridge(), watch=False)
     board.bridge.drain()
     row = next(iter(board.table.row_views.values()))
-    assert "GENESIS" in row.status_html.value
-    assert "○" in row.status_html.value
+    assert "GENESIS" in row.cells.value
+    assert "○" in row.cells.value
     board.close()

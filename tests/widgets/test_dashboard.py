@@ -43,5 +43,5 @@ def test_a_cluster_created_in_the_form_appears_in_the_table(world: World) -> Non
     board.bridge.drain()
     cluster = board.form.created_id
     assert cluster in board.table.row_views
-    assert "GENESIS" in board.table.row_views[cluster].status_html.value
+    assert "GENESIS" in board.table.row_views[cluster].cells.value
     board.close()

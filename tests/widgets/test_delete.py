@@ -66,12 +66,12 @@ def test_confirm_deletes_once_and_the_row_shows_deleting_until_gone(
     row.delete._on_confirm_click()
     table.bridge.drain()
     assert deletes(world) == 1
-    assert "DELETING" in row.status_html.value
+    assert "DELETING" in row.cells.value
     assert row.delete.delete_button.disabled
     world.advance(30)
     table.bridge.run(world.session.service.list_clusters)
     table.bridge.drain()
-    assert "⊘ DELETING" in re.sub(r"<[^>]+>", "", table.row_views[cluster].status_html.value)
+    assert "⊘ DELETING" in re.sub(r"<[^>]+>", "", table.row_views[cluster].cells.value)
     world.advance(60 * 20)
     table.bridge.run(world.session.service.list_clusters)
     table.bridge.drain()
