@@ -17,6 +17,7 @@ from insta_nb.simulator.v2.context import V2Context
 from insta_nb.simulator.v2.errors import V2_ROOT
 from insta_nb.simulator.v2.firewall import FirewallRoutes
 from insta_nb.simulator.v2.products import PRODUCTS
+from insta_nb.simulator.v2.vpc_peers import VpcPeerRoutes
 
 __all__ = ["v2_table"]
 
@@ -29,6 +30,8 @@ def v2_table(core: SimulatorCore) -> dict[str, dict[str, Endpoint]]:
     clusters = ClusterRoutes(ctx)
     rules = FirewallRoutes(ctx)
     rules_root = f"{V2_ROOT}/resources/network-firewall-rules/v2"
+    peers = VpcPeerRoutes(ctx)
+    peers_root = f"{V2_ROOT}/resources/providers/aws/vpc-peers/v2"
     table: dict[str, dict[str, Endpoint]] = {
         f"{V2_ROOT}/data-sources/clusters/v2": {"GET": clusters.list_clusters},
         rules_root: {"POST": rules.create},
@@ -36,6 +39,9 @@ def v2_table(core: SimulatorCore) -> dict[str, dict[str, Endpoint]]:
         f"{V2_ROOT}/data-sources/cluster/{{cluster_id}}/network-firewall-rules/v2": {
             "GET": rules.list_rules
         },
+        peers_root: {"POST": peers.create},
+        peers_root + "/{peer_id}": {"GET": peers.get, "PUT": peers.update, "DELETE": peers.delete},
+        f"{V2_ROOT}/data-sources/providers/aws/vpc-peers/v2": {"GET": peers.list_peers},
     }
     for app in PRODUCTS:
         collection = f"{V2_ROOT}/resources/applications/{app}/clusters/v2"
