@@ -63,9 +63,17 @@ KEY = {
 }
 ADD_DC = {"dataCentre": "US_EAST_1", "network": "10.1.0.0/16", "name": "east"}
 UPDATE = {"description": "d", "twoFactorDelete": {"confirmationEmail": "x@example.com"}}
+PEERING = {
+    "peerVpcId": "vpc-0a1b2c3d",
+    "peerAccountId": "123456789012",
+    "peerSubnets": ["10.1.0.0/16"],
+    "peerRegion": "US_WEST_2",
+    "addNetworkToFirewallRules": "false",
+}
+RESIZE = {"newNodeSize": "t3.medium-v2", "concurrentResizes": 1, "notifySupportContacts": False}
 
-#: Every (method, path template, valid body) the simulator serves; ``{cid}`` and
-#: ``{kid}`` are a real cluster and key, or fuzzed ids.
+#: Every (method, path template, valid body) the simulator serves; ``{cid}``, ``{kid}``,
+#: ``{dcid}`` and ``{pid}`` are a real cluster, key, data centre and peering, or fuzzed ids.
 ENDPOINTS: list[tuple[str, str, Any]] = [
     ("GET", ROOT, None),
     ("POST", ROOT + "/", LEGACY),
@@ -83,6 +91,12 @@ ENDPOINTS: list[tuple[str, str, Any]] = [
     ("POST", ROOT + "/{cid}/firewallRules/", GROUP_RULE),
     ("PUT", ROOT + "/{cid}/firewallRules/", RULE),
     ("DELETE", ROOT + "/{cid}/firewallRules/", RULE),
+    ("GET", ROOT + "/vpc-peering/{dcid}", None),
+    ("POST", ROOT + "/vpc-peering/{dcid}", PEERING),
+    ("GET", ROOT + "/vpc-peering/{dcid}/{pid}", None),
+    ("DELETE", ROOT + "/vpc-peering/{dcid}/{pid}", None),
+    ("GET", ROOT + "/{cid}/{dcid}/resize", None),
+    ("POST", ROOT + "/{cid}/{dcid}/resize", RESIZE),
 ]
 
 #: Any code point at all: surrogates, private use, unassigned, controls, BOM, RTL marks.
@@ -160,6 +174,23 @@ class World:
         created = self.request("POST", ROOT + "/extended/", json.dumps(create))
         self.cluster_id = created.json()["id"]
         asyncio.run(self.clock.advance(420))
+        details = self.request("GET", f"{ROOT}/{self.cluster_id}").json()
+        self.dc_id = details["dataCentres"][0]["id"]
+        peering = json.dumps({**PEERING, "peerVpcId": "vpc-0a1b2c3e"})
+        self.peering_id = self.request("POST", f"{ROOT}/vpc-peering/{self.dc_id}", peering).json()[
+            "id"
+        ]
+
+    def ids(self, text: str | None = None) -> dict[str, str]:
+        """Path placeholders: the real ids, or ``text`` as every id."""
+        if text is not None:
+            return dict.fromkeys(("cid", "kid", "dcid", "pid"), fuzzed_id(text))
+        return {
+            "cid": self.cluster_id,
+            "kid": self.key_id,
+            "dcid": self.dc_id,
+            "pid": self.peering_id,
+        }
 
     def request(self, method: str, path: str, content: bytes | str | None = None) -> httpx.Response:
         async def go() -> httpx.Response:
@@ -188,6 +219,8 @@ class World:
             f"{ROOT}/{cid}",
             f"{ROOT}/{cid}/terraform-description",
             f"{ROOT}/{cid}/firewallRules/",
+            f"{ROOT}/vpc-peering/{self.dc_id}",
+            f"{ROOT}/{cid}/{self.dc_id}/resize",
         ):
             response = self.request("GET", path)
             self.assert_answered(response)
@@ -207,7 +240,7 @@ def test_full_unicode_bodies_on_every_endpoint(
     below 500, a 400 when the body holds unencodable text, and every read afterwards."""
     method, template, base = endpoint
     world = World()
-    path = template.format(cid=world.cluster_id, kid=world.key_id)
+    path = template.format(**world.ids())
     body = data.draw(fuzzed_body(base)) if base is not None else data.draw(JSON_VALUES)
     content = encode(body, escaped)
     response = world.request(method, path, content)
@@ -229,7 +262,7 @@ def test_full_unicode_ids_in_every_path(endpoint: tuple[str, str, Any], text: st
     Checked: a JSON answer below 500, and every read afterwards."""
     method, template, base = endpoint
     world = World()
-    path = template.format(cid=fuzzed_id(text), kid=fuzzed_id(text))
+    path = template.format(**world.ids(text))
     content = encode(base, escaped=True) if base is not None else None
     world.assert_answered(world.request(method, path, content))
     world.assert_reads_work()
@@ -244,10 +277,17 @@ def test_every_route_is_fuzzed() -> None:
         for method in getattr(route, "methods", None) or ()
         if method != "HEAD" and getattr(route, "path", "").startswith(ROOT)
     }
-    fuzzed = {
-        (method, path.rstrip("/").replace("{cid}", "{cluster_id}").replace("{kid}", "{key_id}"))
-        for method, path, _ in ENDPOINTS
+    names = {
+        "{cid}": "{cluster_id}",
+        "{kid}": "{key_id}",
+        "{dcid}": "{cdc_id}",
+        "{pid}": "{peering_id}",
     }
+    fuzzed = set()
+    for method, path, _ in ENDPOINTS:
+        for short, long in names.items():
+            path = path.replace(short, long)
+        fuzzed.add((method, path.rstrip("/")))
     assert served == fuzzed
 
 
