@@ -153,28 +153,28 @@ def peering_from_json(body: Any, provider: str) -> VpcPeeringSpec:
         raise ValidationError({"body": "Expected a JSON object."})
     subnets = _request_subnets(body)
     add = _request_flag(body.get("addNetworkToFirewallRules"))
+
+    def text(name: str) -> str:
+        value = body.get(name)
+        if _absent(value):
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ValidationError({name: f"Expected text, got {_show(value)}."})
+        return str(value)
+
     if provider == "GCP":
-        return GcpVpcPeeringSpec(
-            _text(body.get("peerProjectId")) or "",
-            _text(body.get("peerVpcNetworkName")) or "",
-            subnets,
-            add,
-        )
+        return GcpVpcPeeringSpec(text("peerProjectId"), text("peerVpcNetworkName"), subnets, add)
     if provider in ("AZURE", "AZURE_AZ"):
         return AzureVpcPeeringSpec(
-            _text(body.get("peerSubscriptionId")) or "",
-            _text(body.get("peerResourceGroup")) or "",
-            _text(body.get("peerVNetNetworkName")) or "",
+            text("peerSubscriptionId"),
+            text("peerResourceGroup"),
+            text("peerVNetNetworkName"),
             subnets,
-            _text(body.get("peerAdObjectId")) or None,
+            text("peerAdObjectId") or None,
             add,
         )
     return AwsVpcPeeringSpec(
-        _text(body.get("peerVpcId")) or "",
-        _text(body.get("peerAccountId")) or "",
-        subnets,
-        _text(body.get("peerRegion")) or None,
-        add,
+        text("peerVpcId"), text("peerAccountId"), subnets, text("peerRegion") or None, add
     )
 
 
