@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO, cast
 
 import insta_nb
+from insta_nb.cli_env import add_env_command
 
 Handler = Callable[[argparse.Namespace], int]
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -225,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_simulator(commands)
     _add_lab(commands)
+    add_env_command(commands)
     return parser
 
 

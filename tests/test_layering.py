@@ -90,7 +90,8 @@ ALLOWED: dict[str, set[str]] = {
     "public_address": {"config", "errors"},
     # An independent second implementation of the wire contract: data and names only.
     "simulator": {"simulator", "catalog", "models", "clock"},
-    "cli": {"simulator", "session", "config", "credentials", "errors"},
+    "cli": {"simulator", "session", "config", "credentials", "errors", "cli_env"},
+    "cli_env": {"session", "environment", "environment_spec", "errors"},
     "__init__": set(),  # the public surface re-exports anything
 }
 
@@ -102,6 +103,7 @@ ABOVE_THE_SEAM = {
     "frame",
     "widgets",
     "cli",
+    "cli_env",
     "environment",
     "leak_guard",
 }

@@ -21,6 +21,7 @@ provisioning fails); ``insta-nb env down NAME`` removes it later.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import os
 from types import TracebackType
@@ -84,6 +85,23 @@ class _Base:
         self._prov: Provisioner | None = None
         #: The last teardown's report (``None`` until one ran).
         self.report: TeardownReport | None = None
+        #: The teardown running on the engine thread, once one started: a caller that
+        #: stopped waiting (a second interrupt) may wait for it again.
+        self.teardown: concurrent.futures.Future[TeardownReport] | None = None
+
+    def still_up(self) -> list[str]:
+        """What this environment made that no teardown has removed yet, in words."""
+        prov = self._prov
+        if prov is None or (self.report is not None and self.report.complete):
+            return []
+        if self.report is not None:
+            return list(self.report.left)
+        made = [f"VPC peering {p}" for _, p in prov.peerings]
+        if prov.cluster_id is not None:
+            made.append(f"cluster {prov.cluster_name} ({prov.cluster_id})")
+        elif prov.create_started:
+            made.append(f"cluster {prov.cluster_name} (create outcome not known yet)")
+        return made
 
     def _provisioner(self, listener: EventListener | None) -> Provisioner:
         self._prov = Provisioner(
@@ -139,7 +157,7 @@ class AsyncEnvironment(_Base):
 
     async def _teardown(self, cause: BaseException | None) -> None:
         assert self._prov is not None
-        down = self._session.schedule(self._prov.down)
+        down = self.teardown = self._session.schedule(self._prov.down)
         try:
             report = await asyncio.shield(asyncio.wrap_future(down))
         except (asyncio.CancelledError, KeyboardInterrupt):
@@ -177,7 +195,7 @@ class SyncEnvironment(_Base):
 
     def _teardown(self, cause: BaseException | None) -> None:
         assert self._prov is not None
-        down = self._session.schedule(self._prov.down)
+        down = self.teardown = self._session.schedule(self._prov.down)
         try:
             report = down.result()
         except KeyboardInterrupt:

@@ -201,6 +201,11 @@ class Provisioner:
         self.emit(Step.READY, "done", f"cluster {self.cluster_id}")
         return env
 
+    @property
+    def create_started(self) -> bool:
+        """A create was asked for (it may or may not have been sent)."""
+        return self._create_op is not None
+
     async def _create(self, spec: EnvironmentSpec) -> None:
         self.emit(Step.CREATE, "started", self.cluster_name)
         unsubscribe = self.session.subscribe(self._watch_create)
