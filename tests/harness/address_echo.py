@@ -21,6 +21,9 @@ class AddressEcho:
     body: bytes = b"203.0.113.7\n"
     status: int = 200
     delay: float = 0.0
+    #: When set, each answer waits until the test sets it (at most 60 s): a lookup that
+    #: stays in flight for exactly as long as the test needs.
+    gate: threading.Event | None = None
     url: str = ""
     paths: list[str] = field(default_factory=list)
 
@@ -42,6 +45,10 @@ def address_echo(body: bytes = b"203.0.113.7\n") -> Iterator[AddressEcho]:
             # A slow service, in the stand-in's own thread; cut short when the block ends.
             if echo.delay and closing.wait(echo.delay):
                 return
+            if echo.gate is not None:
+                echo.gate.wait(60)
+                if closing.is_set():
+                    return
             try:
                 self.send_response(echo.status)
                 self.send_header("Content-Type", "text/plain")
@@ -68,5 +75,7 @@ def address_echo(body: bytes = b"203.0.113.7\n") -> Iterator[AddressEcho]:
         yield echo
     finally:
         closing.set()
+        if echo.gate is not None:
+            echo.gate.set()
         server.shutdown()
         server.server_close()
