@@ -26,9 +26,13 @@ __all__ = [
     "DEFAULT_API_URL",
     "DEFAULT_INTERVAL",
     "ENV_ADDRESS_ECHO_URL",
+    "ENV_API",
     "ENV_INTERVAL",
     "ENV_SIM_SPEED",
     "ENV_STATE_DIR",
+    "ENV_V2_PACE",
+    "V2_DOCUMENTED_INTERVAL",
+    "V2_PACES",
     "EngineSettings",
     "ServiceSettings",
     "check_interval",
@@ -36,7 +40,9 @@ __all__ = [
     "check_state_dir",
     "default_state_dir",
     "number_from_env",
+    "resolve_api",
     "resolve_interval",
+    "resolve_v2_pace",
 ]
 
 #: Seconds between a response and the next request, machine-wide.
@@ -45,6 +51,15 @@ ENV_INTERVAL = "INSTA_NB_INTERVAL"
 ENV_SIM_SPEED = "INSTA_NB_SIM_SPEED"
 #: Directory of the machine-wide slot file (and create journal).
 ENV_STATE_DIR = "INSTA_NB_STATE_DIR"
+#: Which API a session speaks: ``v1`` (the default) or ``v2``.
+ENV_API = "INSTACLUSTR_API"
+#: How v2 requests are paced: ``shared`` (the default) or ``documented``.
+ENV_V2_PACE = "INSTA_NB_V2_PACE"
+#: ``shared``: v2 requests share the host's machine-wide budget with v1 (one host; the v1
+#: limit is per IP). ``documented``: v2's own documented pace, a budget per user.
+V2_PACES = ("shared", "documented")
+#: v2 documents 35 requests/s per user; paced on response + interval, that is below it.
+V2_DOCUMENTED_INTERVAL = 1 / 35
 
 #: Where the real Provisioning API lives.
 DEFAULT_API_URL = "https://api.instaclustr.com"
@@ -159,6 +174,42 @@ def resolve_interval(
     if interval is not None:
         return check_interval(interval, "interval")
     return number_from_env(ENV_INTERVAL, environ)
+
+
+def _choice(value: object, setting: str, choices: tuple[str, ...]) -> str:
+    text = value.strip().lower() if isinstance(value, str) else value
+    if text not in choices:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise ConfigurationError(f"{setting} must be one of {', '.join(choices)}, not {shown}")
+    assert isinstance(text, str)
+    return text
+
+
+def resolve_api(
+    api: str | None, choices: tuple[str, ...], environ: Mapping[str, str] | None = None
+) -> str:
+    """The API asked for: the argument, else ``INSTACLUSTR_API``, else ``"v1"``.
+
+    Raises:
+        ConfigurationError: Naming ``api`` or ``INSTACLUSTR_API``, for a value not in
+            ``choices``.
+    """
+    if api is not None:
+        return _choice(api, "api", choices)
+    text = (os.environ if environ is None else environ).get(ENV_API, "")
+    return _choice(text, ENV_API, choices) if text.strip() else "v1"
+
+
+def resolve_v2_pace(pace: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The v2 pace asked for: the argument, else ``INSTA_NB_V2_PACE``, else ``"shared"``.
+
+    Raises:
+        ConfigurationError: Naming ``v2_pace`` or ``INSTA_NB_V2_PACE``, for another value.
+    """
+    if pace is not None:
+        return _choice(pace, "v2_pace", V2_PACES)
+    text = (os.environ if environ is None else environ).get(ENV_V2_PACE, "")
+    return _choice(text, ENV_V2_PACE, V2_PACES) if text.strip() else "shared"
 
 
 def check_state_dir(directory: Path | str | None = None) -> Path:

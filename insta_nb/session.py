@@ -30,17 +30,20 @@ from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar,
 from urllib.parse import urlsplit
 
 from insta_nb import errors
-from insta_nb.backend import Backend
-from insta_nb.backends import open_backend
+from insta_nb.backend import Backend, CreateSpec
+from insta_nb.backends import APIS, open_backend
 from insta_nb.cells import CellOwners
 from insta_nb.config import (
     DEFAULT_INTERVAL,
     ENV_SIM_SPEED,
+    V2_DOCUMENTED_INTERVAL,
     EngineSettings,
     ServiceSettings,
     check_state_dir,
     number_from_env,
+    resolve_api,
     resolve_interval,
+    resolve_v2_pace,
 )
 from insta_nb.credentials import Credentials, Secret, mask
 from insta_nb.engine import (
@@ -55,7 +58,6 @@ from insta_nb.engine import (
 from insta_nb.leak_guard import LeakGuard
 from insta_nb.models import (
     ClusterDetails,
-    ClusterSpec,
     ClusterStatus,
     ClusterSummary,
     EncryptionKey,
@@ -201,7 +203,7 @@ class Session:
         return await self._on_engine(lambda: self.service.get_cluster(cluster_id, owner=owner))
 
     async def create_cluster(
-        self, spec: ClusterSpec, *, force: bool = False, adopt: bool = False
+        self, spec: CreateSpec, *, force: bool = False, adopt: bool = False
     ) -> str:
         """Create a cluster (extended format) and return its id. Never creates it twice.
 
@@ -414,7 +416,7 @@ class Session:
     # --- checks before sending (no request) ------------------------------------------------
 
     def validate_spec(
-        self, spec: ClusterSpec, *, encryption_key_ids: Collection[str] | None = None
+        self, spec: CreateSpec, *, encryption_key_ids: Collection[str] | None = None
     ) -> dict[str, str]:
         """What the API would refuse in ``spec``, by its field names (empty: valid)."""
         return self.backend.validate_spec(spec, encryption_key_ids=encryption_key_ids)
@@ -423,7 +425,7 @@ class Session:
         """What the API would refuse in ``rule``, by its field names (empty: valid)."""
         return self.backend.validate_firewall_rule(rule)
 
-    def preview_create(self, spec: ClusterSpec) -> Mapping[str, Any]:
+    def preview_create(self, spec: CreateSpec) -> Mapping[str, Any]:
         """The request body a create of ``spec`` would send."""
         return self.backend.preview_create(spec)
 
@@ -625,8 +627,10 @@ def connect(
     read_only: bool | None = None,
     interval: float | None = None,
     simulator: Simulator | bool | None = None,
+    api: str | None = None,
+    v2_pace: str | None = None,
 ) -> Session:
-    """Connect to the Provisioning API, or to the embedded simulator.
+    """Connect to an Instaclustr API (v1 or v2), or to the embedded simulator.
 
     Credentials come from the arguments, then ``INSTACLUSTR_USERNAME``,
     ``INSTACLUSTR_API_KEY`` and ``INSTACLUSTR_API_URL``. With none configured (or with
@@ -641,10 +645,19 @@ def connect(
             API's limit; ``INSTA_NB_INTERVAL`` sets it too). It is never lowered below
             2.5 s for a real API; demos may lower it against a simulator.
             ``INSTA_NB_SIM_SPEED`` speeds up the embedded simulator.
+        api: ``"v1"`` (the Provisioning API, the default) or ``"v2"`` (the Cluster
+            Management API: create with a product spec from :mod:`insta_nb.products`);
+            ``INSTACLUSTR_API`` sets it too.
+        v2_pace: ``"shared"`` (default): v2 requests share the host's machine-wide budget
+            with v1 sessions, as both APIs live on one host. ``"documented"``: the pace v2
+            documents for itself (35 requests/s per user), a budget of its own.
+            ``INSTA_NB_V2_PACE`` sets it too. A 429 pauses and slows down either way.
     """
     # First: from here on no frame holds the raw key (verbose tracebacks print locals).
     api_key = mask(api_key)
     interval = resolve_interval(interval)  # a bad value is refused naming its setting
+    api = resolve_api(api, APIS)
+    own_v2_budget = api == "v2" and resolve_v2_pace(v2_pace) == "documented"
     creds = None
     if not simulator:
         creds = Credentials.resolve(
@@ -657,18 +670,20 @@ def connect(
                 "no Instaclustr credentials: set INSTACLUSTR_USERNAME and INSTACLUSTR_API_KEY"
             )
         sim, creds = _embedded_simulator(simulator, read_only, interval)
-    settings = _session_settings(creds, sim, interval)
+    settings = _session_settings(creds, sim, interval, own_v2_budget=own_v2_budget)
     if settings.shared_slots:
         check_state_dir(settings.resolved_state_dir())
     runner = shared_runner(settings)
     engine = runner.engine_for(settings)
     backend = open_backend(
-        "v1",
+        api,
         creds,
         transport=sim.transport() if sim is not None else None,
         timeout=settings.request_timeout,
     )
-    service_settings = ServiceSettings().scaled(settings.interval / DEFAULT_INTERVAL)
+    # Polls and reconciliation follow the interval a user chose, not v2's own fast pace.
+    chosen = settings.interval if interval is not None or not own_v2_budget else DEFAULT_INTERVAL
+    service_settings = ServiceSettings().scaled(chosen / DEFAULT_INTERVAL)
     session = Session(
         backend, runner, service_settings, engine=engine, pace=settings, simulator=sim
     )
@@ -681,23 +696,40 @@ def connect(
 
 
 def _session_settings(
-    creds: Credentials, sim: Simulator | None, interval: float | None
+    creds: Credentials,
+    sim: Simulator | None,
+    interval: float | None,
+    *,
+    own_v2_budget: bool = False,
 ) -> EngineSettings:
-    """This session's own settings; the budget key names the host whose limit applies."""
+    """This session's own settings; the budget key names the host whose limit applies.
+
+    v1 and v2 sessions to one host share its key (and so its machine-wide budget), unless
+    ``own_v2_budget``: then v2 is paced as it documents for itself, per user.
+    """
+    floor = DEFAULT_INTERVAL
     if sim is not None:
-        # An in-process simulator is a host of its own, reachable from this process only.
+        # An in-process simulator is a host of its own, reachable from this process only;
+        # its one rate limit covers both APIs, so v2 shares it there too.
         settings = EngineSettings(budget_key=f"embedded-simulator-{id(sim)}", shared_slots=False)
     else:
         settings = EngineSettings(budget_key=urlsplit(creds.api_url).netloc or "api")
+        if own_v2_budget:
+            key = f"{settings.budget_key} v2 {creds.username}"
+            floor = V2_DOCUMENTED_INTERVAL
+            settings = replace(settings, budget_key=key, interval=floor)
     if interval is None:
         return settings
-    if interval < DEFAULT_INTERVAL and sim is None and not _is_loopback(creds.api_url):
+    real = sim is None and not _is_loopback(creds.api_url)
+    if interval < floor and real:
         log.warning(
-            "insta_nb: an interval of %.2f s is below the API's limit; using %.1f s",
+            "insta_nb: an interval of %.3f s is below the API's limit; using %.3f s",
             interval,
-            DEFAULT_INTERVAL,
+            floor,
         )
-        interval = DEFAULT_INTERVAL
+        interval = floor
+    if real and own_v2_budget:
+        return replace(settings, interval=interval)  # timeouts stay those of a real API
     return replace(settings.scaled(interval), budget_key=settings.budget_key)
 
 

@@ -13,13 +13,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Collection
 
-from insta_nb.backend import Backend
+from insta_nb.backend import Backend, CreateSpec
 from insta_nb.clock import Clock, SystemClock
 from insta_nb.config import EngineSettings, ServiceSettings
 from insta_nb.engine import Engine, JobKind
 from insta_nb.models import (
     ClusterDetails,
-    ClusterSpec,
     ClusterStatus,
     ClusterSummary,
     EncryptionKey,
@@ -127,7 +126,7 @@ class ClusterService:
 
     async def create_cluster(
         self,
-        spec: ClusterSpec,
+        spec: CreateSpec,
         *,
         force: bool = False,
         adopt: bool = False,
