@@ -16,9 +16,9 @@ from typing import Any
 from insta_nb.models import ClusterStatus
 from insta_nb.simulator.lifecycle import ClusterRec, DataCentreRec
 from insta_nb.simulator.v2.products import PRODUCTS, application_of
-from insta_nb.simulator.v2.registry import PeerRec, RuleRec, V2Cluster
+from insta_nb.simulator.v2.registry import RuleRec, V2Cluster
 
-__all__ = ["account_clusters", "cluster", "firewall_rule", "operation_status", "vpc_peer"]
+__all__ = ["account_clusters", "cluster", "firewall_rule", "iso", "operation_status"]
 
 S = ClusterStatus
 _ADDRESSED = frozenset({S.PROVISIONED, S.RUNNING, S.DEFERRED, S.FAILED, S.DELETING, S.JOINING})
@@ -40,7 +40,7 @@ def operation_status(cluster: ClusterRec, facts: V2Cluster, now: float) -> str:
     status = cluster.status(now)
     if status in (S.FAILED, S.DEFERRED):
         return "OPERATION_FAILED"
-    if status in _SETTLING or facts.resizing(now):
+    if status in _SETTLING or any(dc.resize_target(now) for dc in cluster.data_centres):
         return "OPERATION_IN_PROGRESS"
     return "NO_OPERATION"
 
@@ -57,7 +57,7 @@ def _nodes(
             {
                 "id": node.id,
                 "rack": node.rack,
-                "nodeSize": facts.node_size(node.id, node.size, now),
+                "nodeSize": node.size_at(now),
                 "publicAddress": node.public_address if addressed else None,
                 "privateAddress": node.private_address if addressed else None,
                 "status": status.value,
@@ -89,8 +89,6 @@ def cluster(rec: ClusterRec, facts: V2Cluster, now: float, wall: float) -> dict[
     dcs = []
     for dc, echo in zip(rec.data_centres, echoes, strict=False):
         item = dict(echo)
-        if "nodeSize" in item and dc.nodes:
-            item["nodeSize"] = facts.node_size(dc.nodes[0].id, dc.plan.node_size, now)
         item.update(
             {
                 "id": dc.id,
@@ -128,26 +126,4 @@ def firewall_rule(rule: RuleRec, now: float) -> dict[str, Any]:
         "type": rule.type,
         "status": rule_status(rule, now),
         "deferredReason": None,
-    }
-
-
-def peer_status(peer: PeerRec, now: float, deleting_seconds: float) -> str:
-    """``statusCode``: provisioning, then pending-acceptance (no AWS side accepts it);
-    deleting, then deleted after a DELETE."""
-    if peer.deleted_at is not None:
-        return "deleted" if now >= peer.deleted_at + deleting_seconds else "deleting"
-    return "pending-acceptance" if now >= peer.pending_at else "provisioning"
-
-
-def vpc_peer(peer: PeerRec, now: float, deleting_seconds: float) -> dict[str, Any]:
-    """One AWS VPC peer (``AwsVpcPeerV2`` plus read-only fields)."""
-    return {
-        "id": peer.id,
-        "cdcId": peer.cdc_id,
-        "peerAwsAccountId": peer.peer_account_id,
-        "peerVpcId": peer.peer_vpc_id,
-        "peerSubnets": list(peer.peer_subnets),
-        "peerRegion": peer.peer_region,
-        "dataCentreVpcId": peer.data_centre_vpc_id,
-        "statusCode": peer_status(peer, now, deleting_seconds),
     }

@@ -17,6 +17,8 @@ from insta_nb.simulator.v2.context import V2Context
 from insta_nb.simulator.v2.errors import V2_ROOT
 from insta_nb.simulator.v2.firewall import FirewallRoutes
 from insta_nb.simulator.v2.products import PRODUCTS
+from insta_nb.simulator.v2.resize import ResizeRoutes
+from insta_nb.simulator.v2.resize_operations import ResizeOperations
 from insta_nb.simulator.v2.vpc_peers import VpcPeerRoutes
 
 __all__ = ["v2_table"]
@@ -28,6 +30,7 @@ def v2_table(core: SimulatorCore) -> dict[str, dict[str, Endpoint]]:
     """Path → method → endpoint, for every v2 route."""
     ctx = V2Context(core)
     clusters = ClusterRoutes(ctx)
+    resize = ResizeRoutes(clusters)
     rules = FirewallRoutes(ctx)
     rules_root = f"{V2_ROOT}/resources/network-firewall-rules/v2"
     peers = VpcPeerRoutes(ctx)
@@ -42,12 +45,16 @@ def v2_table(core: SimulatorCore) -> dict[str, dict[str, Endpoint]]:
         peers_root: {"POST": peers.create},
         peers_root + "/{peer_id}": {"GET": peers.get, "PUT": peers.update, "DELETE": peers.delete},
         f"{V2_ROOT}/data-sources/providers/aws/vpc-peers/v2": {"GET": peers.list_peers},
+        f"{V2_ROOT}/data-sources/cluster-data-centres/v2/{{cdc_id}}/resize/operations/v2": {
+            "GET": ResizeOperations(ctx).operations
+        },
     }
     for app in PRODUCTS:
         collection = f"{V2_ROOT}/resources/applications/{app}/clusters/v2"
         table[collection] = {"POST": clusters.create(app)}
         table[collection + "/{cluster_id}"] = {
             "GET": clusters.get(app),
+            "PUT": resize.update(app),
             "DELETE": clusters.delete(app),
         }
     return table
