@@ -56,6 +56,9 @@ class ServiceContext:
         self.on_listed: list[Callable[[list[ClusterSummary]], None]] = []
         #: Called after a mutation: watching polls fast for a while.
         self.on_mutation: list[Callable[[], None]] = []
+        #: Awaited by each background refresh with the poller's owner, so that other
+        #: resources still changing (VPC peerings on their way) refresh with the rows.
+        self.on_poll: list[Callable[[str], Awaitable[None]]] = []
 
     # --- requests -------------------------------------------------------------------------
 

@@ -15,44 +15,16 @@ from collections.abc import Collection
 from insta_nb import errors
 from insta_nb.backend import Op
 from insta_nb.engine import JobKind
-from insta_nb.models import ClusterDetails, DataCentre
+from insta_nb.models import ClusterDetails
 from insta_nb.peering import PeeringStatus, VpcPeering, VpcPeeringSpec, peering_provider
 from insta_nb.service.context import ServiceContext
+from insta_nb.service.data_centres import pick_data_centre
 from insta_nb.service.operations import OperationState
 
-__all__ = ["Peerings", "pick_data_centre"]
+__all__ = ["Peerings"]
 
 #: The status responses' provider names, as a peering spec names them.
 _PROVIDER = {"AZURE_AZ": "AZURE"}
-
-
-def pick_data_centre(details: ClusterDetails, data_centre_id: str | None) -> DataCentre:
-    """``data_centre_id`` of the cluster, or its only data centre when none is named.
-
-    Raises:
-        ValidationError: Naming ``data_centre_id``: unknown here, or needed because the
-            cluster has several data centres.
-    """
-    dcs = details.data_centres
-    if data_centre_id is not None:
-        for dc in dcs:
-            if dc.id == data_centre_id:
-                return dc
-        raise errors.ValidationError(
-            {"data_centre_id": f"The cluster has no data centre {data_centre_id}."}
-        )
-    if len(dcs) == 1:
-        return dcs[0]
-    names = ", ".join(f"{dc.id} ({dc.name or dc.region})" for dc in dcs) or "none yet"
-    raise errors.ValidationError(
-        {"data_centre_id": f"Name the data centre: the cluster has {len(dcs)} ({names})."}
-    )
-
-
-def _same_peer(peering: VpcPeering, spec: VpcPeeringSpec) -> bool:
-    wanted = [getattr(spec, name, None) for name in _IDENTITY]
-    have = [getattr(peering, name, None) for name in _IDENTITY]
-    return any(wanted) and all(w is None or w == h for w, h in zip(wanted, have, strict=True))
 
 
 #: Fields that together name the peer network, whatever the cloud.
@@ -67,11 +39,33 @@ _IDENTITY = (
 )
 
 
+def _same_peer(peering: VpcPeering, spec: VpcPeeringSpec) -> bool:
+    wanted = [getattr(spec, name, None) for name in _IDENTITY]
+    have = [getattr(peering, name, None) for name in _IDENTITY]
+    return any(wanted) and all(w is None or w == h for w, h in zip(wanted, have, strict=True))
+
+
 class Peerings:
     """VPC peering actions of one service."""
 
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
+        ctx.on_poll.append(self._poll)
+
+    async def _poll(self, owner: str) -> None:
+        """Re-read the peerings still on their way (neither active nor failed).
+
+        Only their data centres cost a request: once every peering settled, a refresh
+        sends nothing more for them. A peering is known to a row once it was created,
+        listed or read through this service.
+        """
+        for row in self._ctx.inventory:
+            moving = {p.data_centre_id for p in row.vpc_peerings or () if not p.status.is_final}
+            for data_centre_id in sorted(moving):
+                try:
+                    await self.list_for_data_centre(data_centre_id, kind=JobKind.POLL, owner=owner)
+                except errors.NotFoundError:
+                    self._store(row.id, data_centre_id, [])  # the data centre is gone
 
     # --- where a data centre lives -----------------------------------------------------------
 
@@ -143,9 +137,10 @@ class Peerings:
         cluster_id = self.cluster_of(data_centre_id)
         row = ctx.inventory.get(cluster_id) if cluster_id else None
         if row is not None:
-            others = [p for p in row.vpc_peerings or () if p.id != peering.id]
-            others = [p for p in others if p.data_centre_id == data_centre_id]
-            self._store(cluster_id, data_centre_id, [*others, peering])
+            here = [p for p in row.vpc_peerings or () if p.data_centre_id == data_centre_id]
+            known = any(p.id == peering.id for p in here)
+            updated = [peering if p.id == peering.id else p for p in here]
+            self._store(cluster_id, data_centre_id, updated if known else [*updated, peering])
         return peering
 
     async def wait(
@@ -217,9 +212,31 @@ class Peerings:
         except errors.InstaError as exc:
             ctx.finish(op, OperationState.FAILED, exc.message, exc)
             raise
+        self._remember(cluster_id, dc.id, peering_id, spec)
         ctx.finish(op, OperationState.DONE, f"peering {peering_id} requested")
         ctx.mutated()
         return peering_id
+
+    def _remember(
+        self, cluster_id: str, data_centre_id: str, peering_id: str, spec: VpcPeeringSpec
+    ) -> None:
+        """Show the new peering in its row at once; its status comes with the next poll."""
+        row = self._ctx.inventory.get(cluster_id)
+        if row is None:
+            return
+        here = [p for p in row.vpc_peerings or () if p.data_centre_id == data_centre_id]
+        if any(p.id == peering_id for p in here):
+            return
+        fields = {name: getattr(spec, name) for name in _IDENTITY if hasattr(spec, name)}
+        placeholder = VpcPeering(
+            id=peering_id,
+            data_centre_id=data_centre_id,
+            status=PeeringStatus.UNKNOWN,
+            provider=peering_provider(spec),
+            peer_subnets=tuple(spec.peer_subnets),
+            **fields,
+        )
+        self._store(cluster_id, data_centre_id, [*here, placeholder])
 
     async def _send(
         self, cluster_id: str, data_centre_id: str, spec: VpcPeeringSpec, owner: str | None

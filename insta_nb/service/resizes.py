@@ -15,8 +15,8 @@ from insta_nb.backend import Op
 from insta_nb.engine import JobKind
 from insta_nb.models import ClusterDetails, ResizeSpec
 from insta_nb.service.context import ServiceContext
+from insta_nb.service.data_centres import pick_data_centre
 from insta_nb.service.operations import OperationState
-from insta_nb.service.peerings import pick_data_centre
 
 __all__ = ["Resizes"]
 

@@ -186,6 +186,8 @@ class Watcher:
                     wanted.add(row.id)
             wanted &= {r.id for r in ctx.inventory}
             await asyncio.gather(*(self._refresh_details(i) for i in wanted))
+            for hook in list(ctx.on_poll):
+                await hook(self.owner)
             self.last_refresh, self.last_refresh_error = ctx.clock.time(), None
             ctx.emit(ServiceEvent(poll_error=None, refreshed=True))
         except errors.JobCancelledError:

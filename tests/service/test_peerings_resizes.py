@@ -9,7 +9,7 @@ from insta_nb.backend import Backend
 from insta_nb.models import ClusterDetails, ClusterStatus, DataCentre, ResizeSpec
 from insta_nb.peering import AwsVpcPeeringSpec, GcpVpcPeeringSpec, PeeringStatus, VpcPeeringSpec
 from insta_nb.service import OperationState, ServiceEvent
-from insta_nb.service.peerings import pick_data_centre
+from insta_nb.service.data_centres import pick_data_centre
 
 from .conftest import World, make_world, run, spec
 
@@ -248,5 +248,32 @@ def test_a_resize_before_the_cluster_is_ready_reports_the_apis_reason(world: Wor
         assert "not currently in a state to support a resize" in caught.value.message
         op = world.service.operations[-1]
         assert (op.action, op.state) == ("resize", OperationState.FAILED)
+
+    run(body, world)
+
+
+def test_a_watched_row_follows_its_peering_until_it_settles(world: World) -> None:
+    async def body() -> None:
+        cluster_id, dc = await provisioned(world)
+        peering_id = await world.drive(world.service.peerings.create(cluster_id, AWS))
+        row = world.service.inventory.get(cluster_id)
+        assert row is not None
+        assert [p.id for p in row.vpc_peerings or ()] == [peering_id]  # shown at once
+        watch = world.service.watch()
+
+        def peering_status() -> PeeringStatus | None:
+            row = world.service.inventory.get(cluster_id)
+            peerings = (row.vpc_peerings or ()) if row is not None else ()
+            return peerings[0].status if peerings else None
+
+        await world.clock.run_until(
+            lambda: peering_status() is PeeringStatus.PENDING_ACCEPTANCE, limit=600
+        )
+        assert world.sim.peerings.accept(peering_id)
+        await world.clock.run_until(lambda: peering_status() is PeeringStatus.ACTIVE, limit=600)
+        lists = world.sent("GET", f"vpc-peering/{dc}")
+        await world.clock.advance(600)  # settled: refreshes send nothing more for it
+        assert world.sent("GET", f"vpc-peering/{dc}") == lists
+        watch.stop()
 
     run(body, world)
