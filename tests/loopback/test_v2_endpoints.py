@@ -8,6 +8,7 @@ arrivals, so "no 429" is also the pacing check.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -110,3 +111,23 @@ def test_an_aws_vpc_peer_is_created_read_listed_and_deleted(v2: Session) -> None
     got = v2.sync.get_vpc_peering(peering.data_centre_id, peering_id)
     assert got.peer_subnets == ("10.9.0.0/16",)
     v2.sync.delete_vpc_peering(peering.data_centre_id, peering_id)
+
+
+def test_a_data_centre_is_resized_through_the_cluster_update(v2: Session) -> None:
+    cluster_id = v2.sync.create_cluster(kafka("lb-resize"))
+    v2.sync.wait_for_status(cluster_id, timeout=60)
+    target = "KFK-DEV-t4g.medium-80"
+    assert target in v2.sync.resize_sizes(cluster_id)
+    v2.sync.resize_data_centre(cluster_id, target)
+    deadline = time.monotonic() + 60
+    targets_seen = set()
+    while True:
+        details = v2.sync.get_cluster(cluster_id)
+        targets_seen.add(details.data_centres[0].resize_target_node_size)
+        sizes = {n.size for n in details.nodes}
+        if sizes == {target} and details.raw["currentClusterOperationStatus"] == "NO_OPERATION":
+            break
+        assert time.monotonic() < deadline, (sizes, details.raw)
+        time.sleep(0.2)
+    assert details.data_centres[0].resize_target_node_size is None
+    assert target in targets_seen  # while nodes were replaced, the row could show it
