@@ -100,15 +100,16 @@ class Peerings:
     ) -> list[VpcPeering]:
         ctx = self._ctx
         ctx.backend.check_id(data_centre_id, "clusterDataCentreId")
+        cluster_id = self.cluster_of(data_centre_id)
         found = await ctx.run(
             lambda: ctx.backend.list_vpc_peerings(data_centre_id),
             kind,
             Op.LIST_VPC_PEERINGS,
-            data_centre_id,
+            ctx.name_of(cluster_id) if cluster_id else data_centre_id,
             owner=owner,
             key=("peerings", data_centre_id),
         )
-        self._store(self.cluster_of(data_centre_id), data_centre_id, found)
+        self._store(cluster_id, data_centre_id, found)
         return found
 
     async def list(self, cluster_id: str, *, owner: str | None = None) -> list[VpcPeering]:

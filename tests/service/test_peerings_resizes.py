@@ -277,3 +277,32 @@ def test_a_watched_row_follows_its_peering_until_it_settles(world: World) -> Non
         watch.stop()
 
     run(body, world)
+
+
+def test_the_queue_view_names_each_request_in_words(world: World) -> None:
+    labels: list[str] = []
+    backend = world.service.backend
+    plain = backend.label
+
+    def spy(op: object, subject: str = "") -> str:
+        text = plain(op, subject)  # type: ignore[arg-type]
+        labels.append(text)
+        return text
+
+    backend.label = spy  # type: ignore[method-assign]
+
+    async def body() -> None:
+        cluster_id, dc = await provisioned(world)
+        await world.clock.advance(RUNNING_AFTER)
+        peering_id = await world.drive(world.service.peerings.create(cluster_id, AWS))
+        await world.drive(world.service.peerings.list(cluster_id))
+        await world.drive(world.service.peerings.delete(dc, peering_id))
+        await world.drive(world.service.resizes.resize(cluster_id, _resize("t3.medium-v2")))
+
+    run(body, world)
+    assert {
+        "add VPC peering to demo_cluster",
+        "VPC peerings of demo_cluster",
+        "resize demo_cluster to t3.medium-v2",
+    } <= set(labels)
+    assert any(label.startswith("delete VPC peering ") for label in labels)
