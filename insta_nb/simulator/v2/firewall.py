@@ -100,6 +100,8 @@ class FirewallRoutes:
             return body
         problems = Problems()
         f = Fields(body, "", problems)
+        if problems:  # not an object: nothing else to name
+            return invalid(problems)
         cluster_id = f.text("clusterId")
         network = f.check(_NETWORK, firewall_network_error)
         kind = f.choice("type", _RULE_TYPES, "a FirewallRuleTypesV2 value, e.g. CASSANDRA_CQL")

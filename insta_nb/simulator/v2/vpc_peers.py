@@ -91,9 +91,10 @@ class VpcPeerRoutes:
         if isinstance(body, Response):
             return body
         problems = Problems()
-        cdc_id = Fields(body, "", problems).text("cdcId")
+        f = Fields(body, "", problems)
         if not isinstance(body, dict):
             return invalid(problems)
+        cdc_id = f.text("cdcId")
         now = self.ctx.now()
         found = self.ctx.store.data_centre(cdc_id, now) if cdc_id is not None else None
         if found is not None and found[0].status(now) is S.DELETED:
@@ -154,7 +155,8 @@ class VpcPeerRoutes:
         if isinstance(body, Response):
             return body
         problems = Problems()
-        subnets = Fields(body, "", problems).check("peerSubnets", self._subnets_problem)
+        f = Fields(body, "", problems)
+        subnets = None if problems else f.check("peerSubnets", self._subnets_problem)
         if problems or not isinstance(subnets, list):
             return invalid(problems)
         if code in _FINISHED:
