@@ -1,0 +1,219 @@
+"""The "Resize" action of a cluster row and the details section showing its progress.
+
+:class:`ResizeFeature` gives a table both halves: a
+:class:`~insta_nb.widgets.row_extensions.RowAction` "Resize" and a
+:class:`~insta_nb.widgets.row_extensions.RowPanel` in which the action opens its
+:class:`~insta_nb.widgets.resize_dialog.ResizeDialog` (an action has no place of its own
+to draw in) and which shows, per data centre, the nodes already at the new size out of
+all, until every node is. The numbers come from the row's details, which the service
+keeps reading while a cluster is resizing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ipywidgets as w
+
+from insta_nb.models import ClusterStatus, DataCentre
+from insta_nb.session import ClusterRow
+from insta_nb.widgets.delete_confirm import DEFAULT_CONFIRM_TIMEOUT
+from insta_nb.widgets.resize_dialog import ResizeDialog, current_size
+from insta_nb.widgets.row_extensions import RowAction, RowContext, RowPanel
+from insta_nb.widgets.snapshot import TONES, esc, toned
+
+__all__ = ["ResizeFeature", "ResizePanel", "ResizeProgress", "progress_of"]
+
+
+@dataclass(frozen=True)
+class ResizeProgress:
+    """How far one data centre's resize is."""
+
+    data_centre: str
+    old: str | None
+    target: str
+    #: Nodes back in service at the target size.
+    done: int
+    total: int
+
+    @property
+    def finished(self) -> bool:
+        """Every node is at the new size and running."""
+        return self.total > 0 and self.done >= self.total
+
+    def text(self) -> str:
+        """``"◔ Resizing AWS_VPC_US_WEST_2 t3.small-v2 → t3.medium-v2: 1/3 nodes…"``."""
+        sizes = f"{self.old} → {self.target}" if self.old else f"to {self.target}"
+        if self.finished:
+            return f"✓ Resized {self.data_centre} {sizes}: {self.done}/{self.total} nodes"
+        return (
+            f"◔ Resizing {self.data_centre} {sizes}: {self.done}/{self.total} nodes at the new size"
+        )
+
+
+def _at(dc: DataCentre, size: str) -> int:
+    return sum(1 for n in dc.nodes if n.size == size and n.status is ClusterStatus.RUNNING)
+
+
+def progress_of(
+    row: ClusterRow, sent: dict[str, tuple[str | None, str]] | None = None
+) -> list[ResizeProgress]:
+    """Resizes under way (or sent from here) in ``row``'s data centres.
+
+    Args:
+        row: The row as last drawn (its details tell node sizes).
+        sent: ``{data centre id: (old size, new size)}`` of resizes this table sent.
+    """
+    sent = sent or {}
+    out: list[ResizeProgress] = []
+    for dc in row.details.data_centres if row.details else ():
+        total = len(dc.nodes) or dc.node_count
+        name = dc.name or dc.id
+        old = sent[dc.id][0] if dc.id in sent else None
+        if dc.resize_target_node_size:
+            target = dc.resize_target_node_size
+            out.append(ResizeProgress(name, old, target, _at(dc, target), total))
+        elif dc.id in sent:
+            target = sent[dc.id][1]
+            out.append(ResizeProgress(name, old, target, _at(dc, target), total))
+    return out
+
+
+class ResizePanel(w.VBox):
+    """A row's "Resize" section: progress per data centre, and the picker when opened."""
+
+    def __init__(self, feature: ResizeFeature, ctx: RowContext) -> None:
+        self.feature = feature
+        self.ctx = ctx
+        self.progress: list[ResizeProgress] = []
+        self.progress_html = w.HTML()
+        self.dialog: ResizeDialog | None = None
+        self.dialog_box = w.VBox([])
+        super().__init__([self.progress_html, self.dialog_box])
+        self.add_class("insta-nb-resize-panel")
+        self.update(ctx)
+
+    def update(self, ctx: RowContext) -> None:
+        """Redraw the progress for the row as it is now."""
+        self.ctx = ctx
+        self.progress = progress_of(ctx.row, self.feature.sent_for(ctx.cluster_id))
+        self.progress_html.value = progress_html(ctx.row, self.progress)
+
+    def progress_text(self) -> str:
+        """The progress lines as text (``""`` when nothing is being resized)."""
+        return "\n".join(p.text() for p in self.progress)
+
+    def open_dialog(self) -> None:
+        """Show the size picker (the Resize action's click)."""
+        if self.dialog is not None:
+            return
+        self.dialog = ResizeDialog(self.ctx, self._sent, timeout=self.feature.confirm_timeout)
+        self.dialog_box.children = (self.dialog,)
+
+    def close_dialog(self) -> None:
+        """Hide and close the size picker."""
+        if self.dialog is not None:
+            dialog, self.dialog = self.dialog, None
+            self.dialog_box.children = ()
+            dialog.close()
+
+    def _sent(self, dc: DataCentre, old: str | None, new: str) -> None:
+        self.feature.remember(self.ctx.cluster_id, dc.id, old, new)
+        self.close_dialog()
+        self.update(self.ctx)
+
+    def close(self) -> None:
+        """Close the picker and every widget; forget this panel."""
+        self.feature.forget(self)
+        self.close_dialog()
+        self.progress_html.close()
+        self.dialog_box.close()
+        super().close()
+
+
+def progress_html(row: ClusterRow, progress: list[ResizeProgress]) -> str:
+    """The progress lines (with a bar), or the sizes now when nothing is resizing."""
+    if not progress:
+        sizes = sorted(
+            {
+                s
+                for dc in (row.details.data_centres if row.details else ())
+                if (s := current_size(dc))
+            }
+        )
+        now = ", ".join(sizes) or row.node_size or "not known yet"
+        return toned(f"Node size {now}. Resize changes it, one data centre at a time.", "muted")
+    lines = []
+    for p in progress:
+        share = 100 * p.done // p.total if p.total else 0
+        tone = "ok" if p.finished else "busy"
+        bar = (
+            f'<div role="progressbar" aria-valuenow="{p.done}" aria-valuemax="{p.total}" '
+            f'style="width:240px;height:6px;border:1px solid {TONES["muted"]};margin:2px 0;">'
+            f'<div style="width:{share}%;height:100%;background:{TONES[tone]};"></div></div>'
+        )
+        lines.append(f"<div>{toned(p.text(), tone)}{bar}</div>")
+    return "".join(lines) or esc("")
+
+
+def _resizable(row: ClusterRow) -> bool:
+    return row.status is ClusterStatus.RUNNING and row.pending not in ("deleting", "resizing")
+
+
+class ResizeFeature:
+    """The Resize action and panel for one table (one feature object per table).
+
+    Args:
+        confirm_timeout: Seconds an unanswered resize question stays open.
+    """
+
+    def __init__(self, *, confirm_timeout: float = DEFAULT_CONFIRM_TIMEOUT) -> None:
+        self.confirm_timeout = confirm_timeout
+        self._panels: dict[tuple[str, str], ResizePanel] = {}
+        self._sent: dict[str, dict[str, tuple[str | None, str]]] = {}
+
+    def action(self) -> RowAction:
+        """The "Resize" button of a row's details."""
+        return RowAction(
+            "Resize",
+            run=self.open,
+            tooltip="Change a data centre's node size (asks for confirmation first)",
+            icon="arrows-v",
+            available=_resizable,
+        )
+
+    def panel(self) -> RowPanel:
+        """The "Resize" section of a row's details (progress, and the picker)."""
+
+        def build(ctx: RowContext) -> w.Widget:
+            panel = ResizePanel(self, ctx)
+            self._panels[(ctx.owner, ctx.cluster_id)] = panel
+            return panel
+
+        def update(widget: w.Widget, ctx: RowContext) -> None:
+            if isinstance(widget, ResizePanel):
+                widget.update(ctx)
+
+        return RowPanel("Resize", build=build, update=update)
+
+    def open(self, ctx: RowContext) -> None:
+        """Open the picker in the row's Resize section."""
+        panel = self._panels.get((ctx.owner, ctx.cluster_id))
+        if panel is None:
+            ctx.report_error("Resize: open the row's details first.")
+            return
+        panel.open_dialog()
+
+    def sent_for(self, cluster_id: str) -> dict[str, tuple[str | None, str]]:
+        """Resizes sent from this table for ``cluster_id``, by data centre."""
+        return dict(self._sent.get(cluster_id, {}))
+
+    def remember(self, cluster_id: str, data_centre_id: str, old: str | None, new: str) -> None:
+        """A resize was accepted: its progress shows until every node is at ``new``."""
+        self._sent.setdefault(cluster_id, {})[data_centre_id] = (old, new)
+
+    def forget(self, panel: ResizePanel) -> None:
+        """``panel`` closed (its details did)."""
+        key = (panel.ctx.owner, panel.ctx.cluster_id)
+        if self._panels.get(key) is panel:
+            del self._panels[key]

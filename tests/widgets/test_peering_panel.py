@@ -1,0 +1,182 @@
+"""The VPC peering section of a row's details: status, the add form, delete with confirmation."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from insta_nb.peering import AwsVpcPeeringSpec
+from insta_nb.widgets import ClusterTable
+from insta_nb.widgets.delete_confirm import ConfirmState
+from insta_nb.widgets.peering_form import PeeringForm
+from insta_nb.widgets.peering_panel import PeeringPanel, peering_panel
+
+from .conftest import World
+from .row_support import Context, running_cluster
+
+AWS = AwsVpcPeeringSpec("vpc-0a1b2c3d", "123456789012", ("10.1.0.0/16",))
+
+
+def text(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def panel_for(world: World, name: str, tier: str = "NON_PRODUCTION") -> PeeringPanel:
+    cluster_id = running_cluster(world, name, tier)
+    bridge = world.bridge()
+    panel = PeeringPanel(Context(world, bridge, cluster_id)(), refresh_period=5)
+    bridge.drain()
+    return panel
+
+
+def fill(form: PeeringForm, **values: str) -> None:
+    for field, value in values.items():
+        form.fields[field].value = value
+
+
+def test_the_panel_lists_each_peering_with_its_status_and_follows_it(world: World) -> None:
+    cluster_id = running_cluster(world, "peered")
+    peering_id = world.session.sync.create_vpc_peering(cluster_id, AWS)
+    bridge = world.bridge()
+    panel = PeeringPanel(Context(world, bridge, cluster_id)(), refresh_period=5)
+    bridge.drain()
+    assert "vpc-0a1b2c3d (123456789012)" in panel.snapshot_text()
+    assert "initiating-request" in panel.snapshot_text()
+    world.advance(10)
+    world.timers.advance(5)  # the panel lists again by itself while open
+    bridge.drain()
+    line = text(panel.list_box.children[0].info.value)
+    assert "pending-acceptance: waiting for the peer account to accept" in line
+    assert "10.1.0.0/16" in line
+    assert world.sim.peerings.accept(peering_id)
+    world.advance(60)
+    world.timers.advance(5)
+    bridge.drain()
+    assert "✓ active" in text(panel.list_box.children[0].info.value)
+    lists = world.sent("GET", "vpc-peering")
+    panel.close()
+    world.timers.advance(600)
+    bridge.drain()
+    assert world.sent("GET", "vpc-peering") == lists  # closed: no more listing
+
+
+def test_bad_cidr_and_account_id_are_refused_next_to_their_fields_and_nothing_is_sent(
+    world: World,
+) -> None:
+    panel = panel_for(world, "strict")
+    panel.add_button.click()
+    form = panel.form
+    assert form is not None
+    # An AWS data centre: the AWS fields, none of GCP's or Azure's.
+    shown = {name for name, line in form._rows.items() if line.layout.display != "none"}
+    assert shown == {"peerVpcId", "peerAccountId", "peerSubnets", "peerRegion"}
+    fill(form, peerVpcId="vpc-0a1b2c3d", peerAccountId="12345", peerSubnets="10.1.0.0/33")
+    assert "12 digits" in form.messages["peerAccountId"].text
+    assert "Subnet 1" in form.messages["peerSubnets"].text
+    assert form.messages["peerVpcId"].text == ""
+    assert form.submit.disabled
+    assert form.submit.tooltip == "Fix 2 problem(s) first"
+    fill(form, peerAccountId="123456789012", peerSubnets="10.224.3.0/24")  # the cluster's own
+    assert "overlaps" in form.messages["peerSubnets"].text
+    form.submit.click()
+    form._on_submit()
+    panel.ctx.bridge.drain()
+    assert world.sent("POST", "vpc-peering") == 0
+    panel.close()
+
+
+def test_a_good_form_previews_the_body_and_creates_one_peering_that_appears(world: World) -> None:
+    panel = panel_for(world, "linked")
+    panel.add_button.click()
+    form = panel.form
+    assert form is not None
+    fill(form, peerVpcId="vpc-0a1b2c3d", peerAccountId="123456789012", peerSubnets="10.1.0.0/16")
+    form.region.value = "US_EAST_1"
+    assert form.problems == {}
+    body = json.loads(text(form.preview.value))
+    assert body["peerVpcId"] == "vpc-0a1b2c3d"
+    assert body["peerSubnets"] == ["10.1.0.0/16"]
+    assert body["peerRegion"] == "US_EAST_1"
+    assert not form.submit.disabled
+    form.submit.click()
+    form.submit.click()  # a double click sends one request
+    panel.ctx.bridge.drain()
+    assert world.sent("POST", "vpc-peering") == 1
+    assert form.created_id is not None
+    assert "requested" in form.outcome_text
+    assert form.created_id in {p.id for p in panel.peerings or ()}
+    assert "vpc-0a1b2c3d" in panel.snapshot_text()
+    # The API's own refusal (a second peering to the same VPC) shows on the form.
+    form.submit.click()
+    panel.ctx.bridge.drain()
+    assert world.sent("POST", "vpc-peering") == 2
+    assert "already exists" in form.outcome_text
+    assert form.outcome.tone == "error"
+    panel.close()
+
+
+def test_deleting_a_peering_needs_confirmation_and_production_the_typed_name(
+    world: World,
+) -> None:
+    cluster_id = running_cluster(world, "prod_peered", "PRODUCTION")
+    world.session.sync.create_vpc_peering(cluster_id, AWS)
+    bridge = world.bridge()
+    panel = PeeringPanel(Context(world, bridge, cluster_id)(), refresh_period=5)
+    bridge.drain()
+    line = panel.list_box.children[0]
+    confirm = line.delete
+    confirm.delete_button.click()
+    assert confirm.state is ConfirmState.CONFIRMING
+    assert "Delete the VPC peering to <b>vpc-0a1b2c3d</b>?" in confirm.question.value
+    assert confirm.confirm_button.disabled  # PRODUCTION: the peer's name must be typed
+    confirm._on_confirm_click()
+    confirm.typed_name.value = "vpc-0a1b2c3"
+    confirm._on_confirm_click()
+    bridge.drain()
+    assert world.sent("DELETE", "vpc-peering") == 0
+    world.timers.advance(11)  # unanswered: the question closes by itself
+    assert not confirm.is_open
+    confirm.delete_button.click()
+    confirm.typed_name.value = "vpc-0a1b2c3d"
+    confirm.confirm_button.click()
+    confirm.confirm_button.click()
+    bridge.drain()
+    assert world.sent("DELETE", "vpc-peering") == 1
+    assert "deleting" in panel.snapshot_text()
+    world.advance(60)
+    world.timers.advance(5)
+    bridge.drain()
+    assert panel.snapshot_text() == "VPC peerings: none"
+    panel.close()
+
+
+def test_a_failed_list_shows_in_the_panel_and_it_keeps_trying(world: World) -> None:
+    panel = panel_for(world, "vanishing")
+    world.session.sync.delete_cluster(panel.ctx.cluster_id)
+    world.advance(3600)  # the cluster and its data centre are gone
+    world.timers.advance(30)  # no peering whose status may change: a slower refresh
+    panel.ctx.bridge.drain()
+    assert panel.status.tone == "error"
+    assert panel.status.text.startswith("Could not list the VPC peerings: ")
+    world.timers.advance(5 * 6)  # and it tries again later, without raising
+    panel.ctx.bridge.drain()
+    panel.close()
+
+
+def test_the_panel_plugs_into_a_table_row_and_closes_with_the_details(world: World) -> None:
+    cluster_id = running_cluster(world, "tabled")
+    bridge = world.bridge()
+    table = ClusterTable(world.session, bridge=bridge, watch=False)
+    table.add_row_panel(peering_panel())
+    bridge.drain()
+    view = table.row_views[cluster_id]
+    view.details_toggle.value = True
+    bridge.drain()
+    assert view.details is not None
+    panels = [c for c in view.details.children if isinstance(c, PeeringPanel)]
+    assert len(panels) == 1
+    assert panels[0].snapshot_text() == "VPC peerings: none"
+    view.details_toggle.value = False
+    assert panels[0]._closed
+    table.close()

@@ -1,0 +1,142 @@
+"""The Resize action: only valid sizes, a confirmation naming old → new, one request, progress."""
+
+from __future__ import annotations
+
+import re
+
+from insta_nb.widgets import ClusterTable
+from insta_nb.widgets.resize_dialog import ResizeDialog
+from insta_nb.widgets.resize_panel import ResizeFeature, ResizePanel
+from insta_nb.widgets.row_features import add_row_features
+
+from .conftest import World
+from .row_support import Context, running_cluster
+
+
+def text(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def resizes(world: World) -> int:
+    return world.sent("POST", "/resize")
+
+
+def opened(world: World, name: str) -> tuple[ResizeFeature, ResizePanel, Context]:
+    cluster_id = running_cluster(world, name)
+    ctx = Context(world, world.bridge(), cluster_id)
+    feature = ResizeFeature(confirm_timeout=10)
+    panel = feature.panel().build(ctx())
+    assert isinstance(panel, ResizePanel)
+    feature.action().run(ctx())
+    ctx.bridge.drain()
+    return feature, panel, ctx
+
+
+def test_the_picker_offers_only_the_sizes_the_data_centre_may_take(world: World) -> None:
+    _, panel, ctx = opened(world, "picky")
+    dialog = panel.dialog
+    assert dialog is not None
+    valid = world.session.sync.resize_sizes(ctx.cluster_id)
+    assert valid == ["t3.medium-v2"]
+    assert list(dialog.size.options) == valid  # not the provider's whole list of sizes
+    assert "Now t3.small-v2." in dialog.messages["newNodeSize"].text
+    assert dialog.concurrent.max == 1  # three racks of one node
+    assert not dialog.review.disabled
+    panel.close()
+
+
+def test_resize_asks_naming_cluster_data_centre_and_sizes_and_sends_once(world: World) -> None:
+    _, panel, ctx = opened(world, "grower")
+    dialog = panel.dialog
+    assert dialog is not None
+    dialog.review.click()
+    question = text(dialog.question.value)
+    assert "Resize cluster grower, data centre AWS_VPC_US_WEST_2" in question
+    assert "t3.small-v2 → t3.medium-v2" in question
+    assert dialog.is_asking
+    dialog.keep_button.click()
+    assert not dialog.is_asking
+    dialog.review.click()
+    world.timers.advance(10.5)  # unanswered: the question closes by itself
+    assert not dialog.is_asking
+    dialog.confirm()  # too late: nothing to confirm
+    ctx.bridge.drain()
+    assert resizes(world) == 0
+    dialog.review.click()
+    dialog.confirm_button.click()
+    dialog.confirm_button.click()  # a second confirm while the first is on its way
+    ctx.bridge.drain()
+    assert resizes(world) == 1
+    details = world.session.sync.get_cluster(ctx.cluster_id)
+    assert details.data_centres[0].resize_target_node_size == "t3.medium-v2"
+    assert panel.dialog is None  # accepted: the picker closes, the progress shows
+    panel.close()
+
+
+def test_progress_moves_to_done_as_the_rolling_resize_runs(world: World) -> None:
+    _, panel, ctx = opened(world, "rolling")
+    dialog = panel.dialog
+    assert dialog is not None
+    dialog.review.click()
+    dialog.confirm_button.click()
+    ctx.bridge.drain()
+    panel.update(ctx())
+    assert panel.progress_text().startswith(
+        "◔ Resizing AWS_VPC_US_WEST_2 t3.small-v2 → t3.medium-v2"
+    )
+    seen = []
+    for _ in range(4):
+        world.advance(300)  # one node a batch, 300 s each
+        world.on_engine(lambda: world.session.service.get_cluster(ctx.cluster_id))
+        panel.update(ctx())
+        seen.append([(p.done, p.total, p.finished) for p in panel.progress])
+    assert seen[0] == [(1, 3, False)]
+    assert seen[1] == [(2, 3, False)]
+    assert seen[-1] == [(3, 3, True)]
+    assert "✓ Resized AWS_VPC_US_WEST_2 t3.small-v2 → t3.medium-v2: 3/3 nodes" in text(
+        panel.progress_html.value
+    )
+    assert resizes(world) == 1
+    panel.close()
+
+
+def test_the_apis_refusal_shows_on_the_picker_in_its_words(world: World) -> None:
+    cluster_id = world.create("early")
+    world.advance(151)  # PROVISIONED, not RUNNING: the API refuses a resize
+    world.list()
+    world.on_engine(lambda: world.session.service.get_cluster(cluster_id))
+    ctx = Context(world, world.bridge(), cluster_id)
+    dialog = ResizeDialog(ctx(), lambda *_: None, timeout=10)
+    ctx.bridge.drain()
+    dialog.review.click()
+    dialog.confirm_button.click()
+    ctx.bridge.drain()
+    assert resizes(world) == 1
+    assert dialog.outcome.tone == "error"
+    assert dialog.outcome_text.startswith("Not resized: ")
+    assert "not currently in a state to support a resize" in dialog.outcome_text
+    assert not dialog.review.disabled  # it can be tried again later
+    dialog.close()
+
+
+def test_resize_is_a_button_of_the_row_details_and_opens_the_picker_there(world: World) -> None:
+    cluster_id = running_cluster(world, "tabled")
+    bridge = world.bridge()
+    table = ClusterTable(world.session, bridge=bridge, watch=False, confirm_timeout=10)
+    add_row_features(table)
+    bridge.drain()
+    view = table.row_views[cluster_id]
+    view.details_toggle.value = True
+    bridge.drain()
+    details = view.details
+    assert details is not None
+    button = next(b for b in details.action_bar.children if b.description == "Resize")
+    assert not button.disabled
+    button.click()
+    bridge.drain()
+    panel = next(c for c in details.children if isinstance(c, ResizePanel))
+    assert panel.dialog is not None
+    assert list(panel.dialog.size.options) == ["t3.medium-v2"]
+    assert resizes(world) == 0
+    view.details_toggle.value = False
+    table.close()
