@@ -8,6 +8,7 @@ session, and a watch brings the cluster to RUNNING without a single 429.
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 import pytest
@@ -206,3 +207,57 @@ def test_delete_and_firewall_rules_through_the_service() -> None:
 
     run(body, world)
     assert world.sent("DELETE", "/applications/kafka/") == 1
+
+
+def test_a_429_storm_on_v2_never_reaches_the_user_and_the_engine_recovers() -> None:
+    world = make_v2_world()
+
+    async def body() -> None:
+        now = world.clock.monotonic()
+        world.sim.faults.storm_429.append((now, now + 30))
+        assert await world.drive(world.service.list_clusters()) == []
+        assert world.engine.snapshot().rejected_429 >= 1
+        rejected = world.sim.stats.rejected_429
+        for _ in range(5):
+            await world.drive(world.service.list_clusters())
+        assert world.sim.stats.rejected_429 == rejected  # no 429 once the storm ended
+
+    run(body, world)
+
+
+def attempts(world: World) -> int:
+    return sum(1 for r in world.sim.log if r.method == "POST" and "/applications/" in r.path)
+
+
+@pytest.mark.parametrize("applied", [True, False])
+def test_a_503_after_a_v2_create_is_reconciled_never_sent_again_blind(applied: bool) -> None:
+    """v2 documents no "not processed" status (v1's 503): whether the API applied the
+    create or not, it is looked for by name and never sent a second time."""
+    world = make_v2_world()
+
+    async def body() -> None:
+        faults = world.sim.faults
+        faults.error_codes = (503,)
+        faults.error_after_apply = 1.0 if applied else 0.0
+
+        async def strike_the_create() -> None:
+            # The name check goes through; the create is answered 503.
+            while not world.sim.log:
+                await world.clock.sleep(0.05)
+            faults.error_rate_5xx = 1.0
+            while attempts(world) == 0:
+                await world.clock.sleep(0.05)
+            faults.error_rate_5xx = 0.0
+
+        striker = asyncio.ensure_future(strike_the_create())
+        if applied:
+            cluster_id = await world.drive(world.service.create_cluster(kafka("events")))
+            assert [c.id for c in world.sim.cluster_records()] == [cluster_id]
+        else:
+            with pytest.raises(errors.CreateNotConfirmedError):
+                await world.drive(world.service.create_cluster(kafka("events")))
+            assert world.sim.cluster_records() == []
+        await striker
+
+    run(body, world)
+    assert attempts(world) == 1
