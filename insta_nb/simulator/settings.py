@@ -81,9 +81,11 @@ class SimulatorSettings:
     resize_node_seconds: float = 300.0
     #: A new VPC peering is ``initiating-request`` this long, then waits for the peer.
     peering_initiating_seconds: float = 5.0
-    #: The peer side accepts by itself after this long (``None``: only when told to,
-    #: by :meth:`Simulator.peerings` ``.accept``). Likewise for rejecting.
-    peering_accept_seconds: float | None = None
+    #: The peer side accepts by itself after this long, as the peer's own automation
+    #: would (``None``: only when told to, by ``Simulator.peerings.accept``; a simulator
+    #: served by ``insta-nb simulator`` cannot be told, so the default accepts).
+    #: Rejecting works the same way and is off by default.
+    peering_accept_seconds: float | None = 120.0
     peering_reject_seconds: float | None = None
     #: An unanswered request expires after this long (AWS: 7 days).
     peering_expire_seconds: float = 7 * 24 * 3600.0

@@ -37,7 +37,8 @@ def status_of(api: Harness, dc: str, peering_id: str) -> str:
     return str(response.json()["statusCode"])
 
 
-def test_aws_peering_waits_for_the_peer_then_turns_active(api: Harness) -> None:
+def test_aws_peering_waits_for_the_peer_then_turns_active(make_api: MakeApi) -> None:
+    api = make_api(peering_accept_seconds=None)  # only a call accepts
     _, dc = provisioned_dc(api)
     peering_id = peer(api, dc)
     assert status_of(api, dc, peering_id) == "initiating-request"
