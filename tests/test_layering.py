@@ -92,6 +92,7 @@ ALLOWED: dict[str, set[str]] = {
     "simulator": {"simulator", "catalog", "models", "clock"},
     "cli": {"simulator", "session", "config", "credentials", "errors", "cli_env"},
     "cli_env": {"session", "environment", "environment_spec", "errors"},
+    "pytest_plugin": {"session", "environment", "environment_spec", "errors"},
     "__init__": set(),  # the public surface re-exports anything
 }
 
@@ -106,6 +107,7 @@ ABOVE_THE_SEAM = {
     "cli_env",
     "environment",
     "leak_guard",
+    "pytest_plugin",
 }
 
 #: Third-party packages only some layers may touch.
