@@ -60,8 +60,9 @@ def _add_simulator(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "simulator",
         help="serve the API simulator on loopback in the foreground",
         description=(
-            "Serve an in-memory simulator of the Instaclustr Provisioning API v1 until "
-            "Ctrl-C. It prints its URL and the credentials it accepts."
+            "Serve an in-memory simulator of the Instaclustr Provisioning API v1 and "
+            "Cluster Management API v2 (one account behind both) until Ctrl-C. It prints "
+            "its URL and the credentials it accepts."
         ),
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
@@ -93,6 +94,7 @@ def _announce(out: TextIO, url: str, args: argparse.Namespace) -> None:
     limit = f"1 request per {args.interval:g} s per client IP" if args.interval else "off"
     lines = [
         f"insta-nb simulator serving the Provisioning API v1 at {url}",
+        f"  and the Cluster Management API v2 at {url}/cluster-management/v2 (one account)",
         f"  username:       {args.username}",
         f"  API key:        {args.api_key}  (full access)",
         f"  read-only key:  {args.read_only_key}  (GET only)",
