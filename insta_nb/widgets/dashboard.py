@@ -16,6 +16,7 @@ from insta_nb.widgets.cluster_table import ClusterTable
 from insta_nb.widgets.create_form import CreateForm
 from insta_nb.widgets.delete_confirm import DEFAULT_CONFIRM_TIMEOUT
 from insta_nb.widgets.queue_view import QueueView
+from insta_nb.widgets.row_features import add_row_features
 from insta_nb.widgets.snapshot import TONES, SnapshotDisplay, esc
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class Dashboard(SnapshotDisplay, w.VBox):
         self.table = ClusterTable(
             session, bridge=self.bridge, confirm_timeout=confirm_timeout, watch=watch
         )
+        add_row_features(self.table)  # VPC peering and Resize in every row's details
         self.form = CreateForm(session, bridge=self.bridge)
         self.queue = QueueView(session, bridge=self.bridge)
         self.notice = w.HTML(self._notice_html(), layout=w.Layout(margin="0 0 4px 0"))
