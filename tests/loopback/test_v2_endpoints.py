@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import insta_nb
-from insta_nb import ClusterStatus, Session
+from insta_nb import ClusterStatus, ReadOnlyKeyError, Session
 from insta_nb.engine import runner as runner_module
 from insta_nb.models import FirewallRuleSpec
 from insta_nb.peering import AwsVpcPeeringSpec
@@ -38,12 +38,24 @@ def fast_served() -> Iterator[Served]:
 
 
 @pytest.fixture
-def v2(fast_served: Served, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Session]:
-    """A v2 session of its own engine, to the served simulator."""
+def fresh_runner(
+    fast_served: Served, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[None]:
+    """A process-wide engine of this test's own, its slot file under ``tmp_path``."""
     monkeypatch.setenv("INSTA_NB_STATE_DIR", str(tmp_path / "state"))
     for name in ("USERNAME", "API_KEY", "API_URL", "READ_ONLY", "API"):
         monkeypatch.delenv(f"INSTACLUSTR_{name}", raising=False)
     monkeypatch.setattr(runner_module, "_shared", None)
+    yield
+    made = runner_module._shared
+    if made is not None:
+        close_runner(made)
+    fast_served.assert_no_429()
+
+
+@pytest.fixture
+def v2(fast_served: Served, fresh_runner: None) -> Iterator[Session]:
+    """A v2 session to the served simulator."""
     creds = fast_served.sim.credentials
     session = insta_nb.connect(
         creds.username, creds.api_key, api_url=fast_served.url, interval=INTERVAL, api="v2"
@@ -51,10 +63,6 @@ def v2(fast_served: Served, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     assert session.api == "v2"
     yield session
     session.close()
-    made = runner_module._shared
-    if made is not None:
-        close_runner(made)
-    fast_served.assert_no_429()
 
 
 def test_every_product_is_created_read_listed_and_deleted(v2: Session, fast_served: Served) -> None:
@@ -131,3 +139,24 @@ def test_a_data_centre_is_resized_through_the_cluster_update(v2: Session) -> Non
         time.sleep(0.2)
     assert details.data_centres[0].resize_target_node_size is None
     assert target in targets_seen  # while nodes were replaced, the row could show it
+
+
+@pytest.mark.usefixtures("fresh_runner")
+def test_a_read_only_key_reads_v2_and_sends_nothing_else(fast_served: Served) -> None:
+    creds = fast_served.sim.credentials
+    session = insta_nb.connect(
+        creds.username,
+        creds.read_only_key,
+        api_url=fast_served.url,
+        interval=INTERVAL,
+        api="v2",
+        read_only=True,
+    )
+    try:
+        assert session.sync.list_clusters() == []
+        with pytest.raises(ReadOnlyKeyError):
+            session.sync.create_cluster(kafka("lb-readonly"))
+    finally:
+        session.close()
+    assert {r.method for r in fast_served.sim.log} == {"GET"}
+    assert creds.read_only_key not in repr(session)
