@@ -1,5 +1,8 @@
 """An embedded, faithful simulator of the Instaclustr Provisioning API v1.
 
+It also serves the Cluster Management API v2 over the same account (one store, one
+gate, one rate limit): see :mod:`insta_nb.simulator.v2` for its routes and choices.
+
 An independent second implementation of the wire contract: it shares only data
 (:mod:`insta_nb.catalog`), status names (:class:`insta_nb.models.ClusterStatus`) and
 the :class:`insta_nb.clock.Clock` protocol with the rest of the toolkit, never client,
