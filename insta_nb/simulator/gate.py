@@ -32,6 +32,8 @@ __all__ = ["CHANNEL_KEY", "DELIBERATE_DROP", "Channel", "Gate"]
 #: Key in ``scope["extensions"]`` of the in-process channel.
 CHANNEL_KEY = "insta_nb.simulator"
 _CREATE_PATHS = frozenset({"/provisioning/v1", "/provisioning/v1/extended"})
+#: A VPC peering create is a create too: losing its answer tests that none is doubled.
+_PEERINGS = "/provisioning/v1/vpc-peering/"
 _READ_METHODS = frozenset({"GET", "HEAD"})
 #: True in the server task that is dropping a connection on purpose, so that the
 #: server's "returned without completing response" error can be silenced.
@@ -125,7 +127,11 @@ class Gate:
         creates = (
             applied
             and scope["method"] == "POST"
-            and (route in _CREATE_PATHS or is_v2_create(route))
+            and (
+                route in _CREATE_PATHS
+                or is_v2_create(route)
+                or (route.startswith(_PEERINGS) and route.count("/") == 4)
+            )
         )
         if creates and core.dice.lose_create(faults):
             return _Outcome(None, True, "lost_response", withhold="timeout")
