@@ -205,10 +205,13 @@ class Session:
     async def create_cluster(
         self, spec: CreateSpec, *, force: bool = False, adopt: bool = False
     ) -> str:
-        """Create a cluster (extended format) and return its id. Never creates it twice.
+        """Create a cluster and return its id. Never creates it twice.
 
-        A name that exists, or that any process on this machine is creating or has just
-        created, is refused before anything is sent; ``adopt=True`` returns that
+        ``spec`` is a :class:`~insta_nb.models.ClusterSpec` on v1 (the extended format)
+        and a product spec such as :class:`~insta_nb.products.KafkaClusterSpec` on v2;
+        the other kind is refused before anything is sent. A name that exists, or that
+        any process on this machine is creating or has just created, is refused before
+        anything is sent; ``adopt=True`` returns that
         cluster's id instead, ``force=True`` creates another cluster of the same name.
         """
         owner = self.owner()
