@@ -211,8 +211,8 @@ class Session:
         and a product spec such as :class:`~insta_nb.products.KafkaClusterSpec` on v2;
         the other kind is refused before anything is sent. A name that exists, or that
         any process on this machine is creating or has just created, is refused before
-        anything is sent; ``adopt=True`` returns that
-        cluster's id instead, ``force=True`` creates another cluster of the same name.
+        anything is sent; ``adopt=True`` returns that cluster's id instead, ``force=True``
+        creates another cluster of the same name.
         """
         owner = self.owner()
         return await self._on_engine(
