@@ -173,3 +173,16 @@ def test_every_aws_peer_region_is_accepted_by_both() -> None:
     for region in catalog.AWS_PEER_REGIONS:
         body = {**base, "peerRegion": region}
         assert WORLD.client("AWS_VPC", body) == WORLD.simulator("AWS_VPC", body) == {}
+
+
+def test_a_number_is_text_only_for_the_account_id() -> None:
+    """Found by the property: the client once read ``peerResourceGroup: 5`` as "5"."""
+    azure = {
+        "peerSubscriptionId": "0b1c2d3e-0000-4000-8000-000000000001",
+        "peerResourceGroup": 5,
+        "peerVNetNetworkName": "vnet_1",
+    }
+    assert WORLD.client("AZURE_AZ", azure)
+    assert WORLD.simulator("AZURE_AZ", azure)
+    aws = {"peerVpcId": "vpc-0a1b2c3d", "peerAccountId": 123456789012}
+    assert WORLD.client("AWS_VPC", aws) == WORLD.simulator("AWS_VPC", aws) == {}

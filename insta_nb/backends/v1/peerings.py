@@ -158,7 +158,9 @@ def peering_from_json(body: Any, provider: str) -> VpcPeeringSpec:
         value = body.get(name)
         if _absent(value):
             return ""
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
+        # An account id is all digits, so a client may send it as a JSON number.
+        number_ok = name == "peerAccountId" and isinstance(value, int)
+        if isinstance(value, bool) or not (isinstance(value, str) or number_ok):
             raise ValidationError({name: f"Expected text, got {_show(value)}."})
         return str(value)
 
