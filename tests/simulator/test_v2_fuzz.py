@@ -178,6 +178,16 @@ def test_full_unicode_ids_in_every_v2_path(endpoint: tuple[str, str, Any], text:
     world.assert_reads_work()
 
 
+@FUZZ
+@given(text=FULL_TEXT)
+def test_full_unicode_in_the_list_search(text: str) -> None:
+    world = World()
+    for query in (f"?search={fuzzed_id('name:' + text)}", f"?search={fuzzed_id(text)}"):
+        response = world.request("GET", CLUSTER_LIST + query)
+        world.assert_answered(response)
+        assert response.status_code in (200, 400), response.text
+
+
 @pytest.mark.parametrize("content", BAD_BODIES, ids=range(len(BAD_BODIES)))
 def test_malformed_bodies_on_every_v2_mutation(content: bytes) -> None:
     world = World()
