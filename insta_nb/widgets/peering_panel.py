@@ -56,7 +56,10 @@ class PeeringPanel(w.VBox):
         self._timer: TimerHandle | None = None
         self._lines: dict[str, PeeringLine] = {}
         self.peerings: tuple[VpcPeering, ...] | None = None
+        #: How listing goes (a failure, in the API's words).
         self.status = MessageArea()
+        #: The last add's outcome, once its form closed.
+        self.outcome = MessageArea()
         self.add_button = w.Button(
             description="Add VPC peering", icon="plus",
             tooltip="Peer a data centre of this cluster with a network of yours",
@@ -69,7 +72,10 @@ class PeeringPanel(w.VBox):
         super().__init__(
             [
                 self.list_box,
-                w.HBox([self.add_button, self.status], layout=w.Layout(align_items="center")),
+                w.HBox(
+                    [self.add_button, self.outcome, self.status],
+                    layout=w.Layout(align_items="center", flex_flow="row wrap"),
+                ),
                 self.form_box,
             ]
         )
@@ -170,6 +176,7 @@ class PeeringPanel(w.VBox):
             form.close()
             self.add_button.description = "Add VPC peering"
             return
+        self.outcome.say("", "")
         self.form = PeeringForm(
             self.ctx.session, self.ctx.bridge, self.ctx.cluster_id, on_created=self._created
         )
@@ -178,7 +185,10 @@ class PeeringPanel(w.VBox):
         self.form_box.children = (self.form,)
         self.add_button.description = "Hide the form"
 
-    def _created(self, _: str) -> None:
+    def _created(self, peering_id: str) -> None:
+        # The form closes: its values cannot be sent a second time by a stray click.
+        self.toggle_form()
+        self.outcome.say(f"Peering {peering_id} requested; its status shows above.", "ok")
         self.refresh()
 
     def delete(self, peering: VpcPeering) -> None:

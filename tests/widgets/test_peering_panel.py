@@ -6,6 +6,7 @@ import html
 import json
 import re
 
+from insta_nb.models import ClusterStatus, DataCentre
 from insta_nb.peering import AwsVpcPeeringSpec
 from insta_nb.widgets import ClusterTable
 from insta_nb.widgets.delete_confirm import ConfirmState
@@ -104,10 +105,15 @@ def test_a_good_form_previews_the_body_and_creates_one_peering_that_appears(worl
     panel.ctx.bridge.drain()
     assert world.sent("POST", "vpc-peering") == 1
     assert form.created_id is not None
-    assert "requested" in form.outcome_text
+    assert panel.form is None  # sent: the form closed, no stray click can send it again
+    assert panel.outcome.text == f"Peering {form.created_id} requested; its status shows above."
     assert form.created_id in {p.id for p in panel.peerings or ()}
     assert "vpc-0a1b2c3d" in panel.snapshot_text()
     # The API's own refusal (a second peering to the same VPC) shows on the form.
+    panel.add_button.click()
+    form = panel.form
+    assert form is not None
+    fill(form, peerVpcId="vpc-0a1b2c3d", peerAccountId="123456789012", peerSubnets="10.1.0.0/16")
     form.submit.click()
     panel.ctx.bridge.drain()
     assert world.sent("POST", "vpc-peering") == 2
@@ -180,3 +186,37 @@ def test_the_panel_plugs_into_a_table_row_and_closes_with_the_details(world: Wor
     view.details_toggle.value = False
     assert panels[0]._closed
     table.close()
+
+
+def test_the_form_asks_the_fields_of_the_data_centres_cloud(world: World) -> None:
+    bridge = world.bridge()
+    form = PeeringForm(world.session, bridge, "c-1")
+    assert form.problems == {"data_centre_id": "Loading the data centres…"}
+    assert form.submit.disabled
+    gcp = DataCentre("dc-gcp", "us-east1", "GCP", ClusterStatus.RUNNING, network="10.0.0.0/16")
+    azure = DataCentre("dc-az", "EAST_US", "AZURE_AZ", ClusterStatus.RUNNING)
+    form.set_data_centres([gcp, azure])
+
+    def shown() -> set[str]:
+        return {name for name, line in form._rows.items() if line.layout.display != "none"}
+
+    assert shown() == {"peerProjectId", "peerVpcNetworkName", "peerSubnets"}
+    fill(
+        form, peerProjectId="my-project-1", peerVpcNetworkName="default", peerSubnets="10.0.1.0/24"
+    )
+    assert "overlaps" in form.messages["peerSubnets"].text  # the data centre's own network
+    fill(form, peerSubnets="10.9.0.0/16")
+    assert form.problems == {}
+    assert set(json.loads(text(form.preview.value))) == {
+        "peerProjectId", "peerVpcNetworkName", "peerSubnets", "addNetworkToFirewallRules",
+    }  # fmt: skip
+    form.data_centre.value = "dc-az"
+    assert shown() == {
+        "peerSubscriptionId", "peerResourceGroup", "peerVNetNetworkName", "peerAdObjectId",
+        "peerSubnets",
+    }  # fmt: skip
+    assert "UUID" in form.messages["peerSubscriptionId"].text
+    assert form.messages["peerAdObjectId"].text == ""  # optional
+    assert form.submit.disabled
+    form.close()
+    assert world.sim.log == []
