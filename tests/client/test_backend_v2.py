@@ -112,6 +112,9 @@ async def test_find_clusters_asks_the_api_by_name() -> None:
     (found,) = await v2.find_clusters("cass1")
     assert (found.id, found.name) == (CLUSTER_ID, "cass1")
     assert api.seen == [search]
+    api.routes[f"GET {LIST}"] = answer(200, LISTED)
+    (listed,) = await v2.list_clusters()  # the name a search found is remembered
+    assert listed.name == "cass1"
 
 
 async def test_a_search_hit_that_a_read_showed_under_another_name_is_not_taken() -> None:

@@ -71,12 +71,15 @@ class Directory:
         seen = self._seen.get(cluster.id.lower())
         if seen is not None:
             return seen if seen.name == name else None
-        return ClusterSummary(
+        # Remembered, so the next list names it too (a cluster adopted by reconciliation).
+        found = ClusterSummary(
             id=cluster.id,
             name=name,
             status=ClusterStatus.UNKNOWN,
             raw={"id": cluster.id, "application": cluster.application},
         )
+        self._seen[cluster.id.lower()] = found
+        return found
 
     # --- firewall rules ---------------------------------------------------------------------
 
