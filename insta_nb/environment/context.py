@@ -22,9 +22,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import os
-from types import TracebackType
+import signal
+import threading
+from collections.abc import Iterator
+from types import FrameType, TracebackType
 from typing import TYPE_CHECKING
 
 from insta_nb.environment.events import EnvironmentEvent, EventListener
@@ -67,6 +71,30 @@ def _warn_teardown_continues(prov: Provisioner) -> None:
         "".join(f", VPC peering {p}" for _, p in prov.peerings),
         prov.name,
     )
+
+
+@contextlib.contextmanager
+def _sigint_cancels(waiter: asyncio.Future[TeardownReport]) -> Iterator[None]:
+    """While waiting for teardown on the main thread, Ctrl-C stops the *wait*.
+
+    ipykernel turns only the first interrupt of a cell into a cancellation and ignores
+    the others, and ``asyncio.run`` turns each into one; either way the caller would not
+    get control back, or not reliably. This handler makes every interrupt during the
+    wait stop it (the teardown task itself is shielded and goes on).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    loop = asyncio.get_running_loop()
+
+    def stop_waiting(signum: int, frame: FrameType | None) -> None:
+        loop.call_soon_threadsafe(waiter.cancel)
+
+    previous = signal.signal(signal.SIGINT, stop_waiting)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class _Base:
@@ -158,8 +186,10 @@ class AsyncEnvironment(_Base):
     async def _teardown(self, cause: BaseException | None) -> None:
         assert self._prov is not None
         down = self.teardown = self._session.schedule(self._prov.down)
+        waiter = asyncio.ensure_future(asyncio.shield(asyncio.wrap_future(down)))
         try:
-            report = await asyncio.shield(asyncio.wrap_future(down))
+            with _sigint_cancels(waiter):
+                report = await waiter
         except (asyncio.CancelledError, KeyboardInterrupt):
             _warn_teardown_continues(self._prov)
             raise
