@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from insta_nb.environment.context import AsyncEnvironment, SyncEnvironment
 from insta_nb.environment.events import EnvironmentEvent, EventListener, Step, print_progress
-from insta_nb.environment.provision import Environment, TeardownReport
+from insta_nb.environment.provision import Environment
 from insta_nb.environment.registry import (
     EnvironmentEntry,
     list_environments,
     teardown_environment,
 )
+from insta_nb.environment.teardown import TeardownReport
 
 __all__ = [
     "AsyncEnvironment",

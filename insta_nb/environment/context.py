@@ -32,8 +32,9 @@ from types import FrameType, TracebackType
 from typing import TYPE_CHECKING
 
 from insta_nb.environment.events import EnvironmentEvent, EventListener
-from insta_nb.environment.provision import Environment, Provisioner, TeardownReport
+from insta_nb.environment.provision import Environment, Provisioner
 from insta_nb.environment.records import EnvironmentRecords, FileRecords, MemoryRecords
+from insta_nb.environment.teardown import TeardownReport
 from insta_nb.environment_spec import EnvironmentSpec
 
 if TYPE_CHECKING:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from insta_nb import errors
 from insta_nb.environment.context import records_for
 from insta_nb.environment.events import EventListener
-from insta_nb.environment.provision import Provisioner, TeardownReport
+from insta_nb.environment.provision import Provisioner
+from insta_nb.environment.teardown import TeardownReport
 
 if TYPE_CHECKING:
     from insta_nb.session import Session
