@@ -85,13 +85,13 @@ def test_add_a_peering_see_its_status_then_resize_and_see_the_progress(
     expect(panel).to_contain_text("No VPC peerings.", timeout=SLOW)
     button(panel, "Add VPC peering").click()
     form = panel.locator(".insta-nb-peering-form")
-    form.get_by_label("Peer VPC id").fill("vpc-0a1b2c3d")
-    form.get_by_label("Peer account id").fill("12345")
-    form.get_by_label("Peer subnets").fill("10.1.0.0/16")
+    form.get_by_label("Peer VPC id", exact=True).fill("vpc-0a1b2c3d")
+    form.get_by_label("Peer account id", exact=True).fill("12345")
+    form.get_by_label("Peer subnets", exact=True).fill("10.1.0.0/16")
     expect(field_row(form, "Peer account id")).to_contain_text("12 digits")
     submit = button(form, "Add VPC peering")
     expect(submit).to_be_disabled()
-    form.get_by_label("Peer account id").fill("123456789012")
+    form.get_by_label("Peer account id", exact=True).fill("123456789012")
     expect(field_row(form, "Peer account id")).not_to_contain_text("12 digits")
     expect(form).to_contain_text('"peerAccountId": "123456789012"')  # the body preview
     assert requests(sim, "POST", since=since, path="vpc-peering") == []
@@ -107,7 +107,7 @@ def test_add_a_peering_see_its_status_then_resize_and_see_the_progress(
     # -- Resize: only valid sizes, a confirmation naming old → new, then the progress ------
     button(row, "Resize").click()
     dialog = row.locator(".insta-nb-resize-dialog")
-    sizes = dialog.get_by_label("New node size")
+    sizes = dialog.get_by_label("New node size", exact=True)
     expect(sizes.locator("option")).to_have_count(1, timeout=SLOW)
     expect(sizes).to_have_value("t3.medium-v2")
     button(dialog, "Review resize…").click()
