@@ -74,13 +74,19 @@ class ServiceContext:
         idempotent: bool = True,
         **flags: Any,
     ) -> T:
-        """Queue one backend call on the engine and wait for its result."""
+        """Queue one backend call on the engine and wait for its result.
+
+        ``key`` lets identical reads share one send; it is scoped to this API and account,
+        since sessions of several accounts (or of v1 and v2) to one host share its engine
+        and must never be handed each other's answers.
+        """
+        backend = self.backend
         request = Request(
             call=call,
             kind=kind,
-            label=self.backend.label(op, subject),
+            label=backend.label(op, subject),
             idempotent=idempotent,
-            key=key,
+            key=None if key is None else (backend.api, backend.username, key),
             owner=owner,
             pace=self.pace.interval,
             retry_budget=self.pace.retry_budget,

@@ -8,9 +8,11 @@ arrivals, so "no 429" is also the pacing check.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -160,3 +162,36 @@ def test_a_read_only_key_reads_v2_and_sends_nothing_else(fast_served: Served) ->
         session.close()
     assert {r.method for r in fast_served.sim.log} == {"GET"}
     assert creds.read_only_key not in repr(session)
+
+
+@pytest.mark.usefixtures("fresh_runner")
+def test_v1_and_v2_sessions_to_one_host_share_one_budget(fast_served: Served) -> None:
+    """The simulator's one limit covers both APIs, per IP: sessions of both, sending at
+    once, are paced as one (``fresh_runner`` asserts every arrival kept the interval)."""
+    creds = fast_served.sim.credentials
+    sessions = [
+        insta_nb.connect(
+            creds.username, creds.api_key, api_url=fast_served.url, interval=INTERVAL, api=api
+        )
+        for api in ("v1", "v2")
+    ]
+    v1, v2 = sessions
+    assert v1.service.engine is v2.service.engine
+
+    async def both() -> tuple[Any, Any]:
+        made = await asyncio.gather(
+            v2.create_cluster(kafka("lb-shared-v2")),
+            *(s.list_clusters() for s in sessions for _ in range(3)),
+        )
+        return await asyncio.gather(v1.get_cluster(made[0]), v2.get_cluster(made[0]))
+
+    try:
+        by_v1, by_v2 = asyncio.run(both())
+    finally:
+        for session in sessions:
+            session.close()
+    # Each session got its own API's answer: reads are shared within one API only.
+    assert "clusterName" in by_v1.raw
+    assert "kafkaVersion" in by_v2.raw
+    paths = {r.path.rstrip("/") for r in fast_served.sim.log}
+    assert {"/provisioning/v1", "/cluster-management/v2/data-sources/clusters/v2"} <= paths

@@ -261,3 +261,29 @@ def test_a_503_after_a_v2_create_is_reconciled_never_sent_again_blind(applied: b
 
     run(body, world)
     assert attempts(world) == 1
+
+
+def test_two_accounts_on_one_engine_never_receive_each_others_reads() -> None:
+    """Sessions to one host share its engine; identical reads are shared per API and
+    account only (an account's list once reached another account's waiter)."""
+    first = make_v2_world(api="v1")
+    other_sim = Simulator(
+        clock=first.clock,
+        settings=SimulatorSettings(interval=None, seed=2, username="bob", api_key="bob-key-1"),
+    )
+    second = make_v2_world(api="v1", sim=other_sim, clock=first.clock)
+    shared = ClusterService(
+        second.service.backend, first.engine, ServiceSettings(), clock=first.clock
+    )
+
+    async def body() -> None:
+        await first.drive(first.service.create_cluster(spec("alice-only")))
+        mine, theirs = await first.drive(
+            asyncio.gather(first.service.list_clusters(), shared.list_clusters())
+        )
+        assert [c.name for c in mine] == ["alice-only"]
+        assert theirs == []
+        await shared.aclose()
+        await close(second)
+
+    run(body, first)
