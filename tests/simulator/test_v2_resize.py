@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.simulator.support import ROOT
+from tests.simulator.support import ROOT, create_body
 from tests.simulator.v2_support import V2, body, collection, error_names, item
 
 if TYPE_CHECKING:
@@ -221,12 +221,47 @@ def test_bad_updates_are_400_naming_fields(
     assert operation(api, product, cluster_id) == ("RUNNING", "NO_OPERATION")
 
 
-def test_unknown_cluster_and_v1_clusters(api: Harness) -> None:
+def test_unknown_cluster_is_404(api: Harness) -> None:
     response = api.put(item("kafka", "nothing"), json={"dataCentres": dcs("kafka")})
     assert response.status_code == 404
-    cluster_id = api.create()
-    api.advance(RUNNING)
-    response = api.put(item("cassandra", cluster_id), json={"dataCentres": dcs("cassandra")})
-    assert response.status_code == 400
     assert error_names(response.json()) == {"clusterId"}
-    assert api.get(f"{ROOT}/{cluster_id}").status_code == 202
+
+
+def test_a_v1_cluster_resizes_through_v2(api: Harness) -> None:
+    cluster_id = api.create()  # v1: Cassandra, 3 nodes of t3-small
+    api.advance(RUNNING)
+    path = item("cassandra", cluster_id)
+    data_centres = api.get(path).json()["dataCentres"]
+    sent = [
+        {
+            k: dc[k]
+            for k in ("name", "cloudProvider", "region", "network", "nodeSize", "numberOfNodes")
+        }
+        for dc in data_centres
+    ]
+    sent[0]["nodeSize"] = "t3.medium-v2"
+    response = api.put(path, json={"dataCentres": sent})
+    assert response.status_code == 202, response.text
+    assert response.json()["dataCentres"][0]["nodeSize"] == "t3.medium-v2"
+    assert response.json()["currentClusterOperationStatus"] == "OPERATION_IN_PROGRESS"
+    assert api.details(cluster_id)["dataCentres"][0]["resizeTargetNodeSize"] == "t3.medium-v2"
+    sent[0]["region"] = "US_EAST_1"
+    assert error_names(api.put(path, json={"dataCentres": sent}).json()) == {
+        "dataCentres[0].region"
+    }
+    api.advance(3 * STEP)
+    assert {size for size, _ in nodes(api, "cassandra", cluster_id)} == {"t3.medium-v2"}
+
+
+def test_a_v1_resize_shows_in_v2(api: Harness) -> None:
+    cluster_id = api.create(create_body(nodeSize="t3.small-v2"))
+    api.advance(RUNNING)
+    cdc_id = api.details(cluster_id)["dataCentres"][0]["id"]
+    sent = {"newNodeSize": "t3.medium-v2", "concurrentResizes": 1, "notifySupportContacts": False}
+    response = api.post(f"{ROOT}/{cluster_id}/{cdc_id}/resize", json=sent)
+    assert response.status_code == 202, response.text
+    got = api.get(item("cassandra", cluster_id)).json()
+    assert got["currentClusterOperationStatus"] == "OPERATION_IN_PROGRESS"
+    assert got["dataCentres"][0]["nodeSize"] == "t3.medium-v2"
+    path = f"{V2}/data-sources/cluster-data-centres/v2/{cdc_id}/resize/operations/v2"
+    assert api.get(path).json()["operations"][0]["newNodeSize"] == "t3.medium-v2"

@@ -55,7 +55,7 @@ Choices where the facts are uncertain (each module's docstring has the details):
   clusters are not listed ("only active clusters").
 - **Not simulated**: changing a node count through PUT (400 saying so), resize
   cancel, two-factor delete, other products (Kafka Connect, Cadence, ZooKeeper), and
-  PUT resize of clusters created through v1 (400 naming ``clusterId``).
+  PUT resize of OpenSearch clusters created through v1 (400 naming ``clusterId``).
 """
 
 from __future__ import annotations

@@ -63,8 +63,12 @@ def node_roles(plan: V2Plan, cluster: ClusterRec) -> dict[str, tuple[str, ...]]:
     return roles
 
 
-def v2_facts_of_v1(cluster: ClusterRec) -> V2Cluster | None:
-    """What v2 shows of a cluster created through v1 (``None``: no v2 product here)."""
+def v2_facts_of_v1(cluster: ClusterRec, now: float) -> V2Cluster | None:
+    """What v2 shows of a cluster created through v1 (``None``: no v2 product here).
+
+    ``nodeSize`` is the size the data centre is going to: a resize's target while one
+    runs (through either API), else the nodes' size now.
+    """
     product: Product | None = product_of_bundle(cluster.plan.main_bundle.name)
     if product is None:
         return None
@@ -75,7 +79,8 @@ def v2_facts_of_v1(cluster: ClusterRec) -> V2Cluster | None:
             "cloudProvider": dc.plan.provider,
             "region": dc.plan.region,
             "network": dc.plan.network,
-            "nodeSize": dc.plan.node_size,
+            "nodeSize": dc.resize_target(now)
+            or (dc.nodes[0].size_at(now) if dc.nodes else dc.plan.node_size),
             "numberOfNodes": len(dc.nodes),
         }
         for dc in cluster.data_centres

@@ -42,7 +42,7 @@ class ClusterRoutes:
     ) -> tuple[ClusterRec, V2Cluster] | Response:
         """The product's cluster named by the path, or a 404 naming the id."""
         cluster = self.ctx.active(str(request.path_params["cluster_id"]), now)
-        facts = self.ctx.facts(cluster) if cluster is not None else None
+        facts = self.ctx.facts(cluster, now) if cluster is not None else None
         if cluster is None or facts is None or facts.app != app:
             return not_found("Cluster", "clusterId")
         return cluster, facts

@@ -31,10 +31,10 @@ class V2Context:
         """Lifecycle seconds at the simulator's speed."""
         return self.core.settings.scaled(seconds)
 
-    def facts(self, cluster: ClusterRec) -> V2Cluster | None:
+    def facts(self, cluster: ClusterRec, now: float) -> V2Cluster | None:
         """v2 facts of a stored cluster; built afresh for a v1-created one, so that a
         data centre added through v1 shows at once (``None``: no v2 product here)."""
-        return self.registry.clusters.get(cluster.id) or v2_facts_of_v1(cluster)
+        return self.registry.clusters.get(cluster.id) or v2_facts_of_v1(cluster, now)
 
     def active(self, cluster_id: str, now: float) -> ClusterRec | None:
         """A cluster that is not DELETED (DELETING ones included)."""

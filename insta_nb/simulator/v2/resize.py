@@ -16,7 +16,8 @@ RUNNING with ``currentClusterOperationStatus`` OPERATION_IN_PROGRESS until the l
 node is back [C SPEC poll marks, OP]. The answer is 202 with the cluster. A cluster
 that is not RUNNING, is being deleted or is already resizing answers 409, which the
 operator retries later [C OP ``UpdateCluster``]; a body problem is a 400 first.
-Clusters created through v1 are resized through v1 (400 here, naming ``clusterId``).
+A cluster created through v1 resizes here too (its data centres' ``nodeSize``), except
+OpenSearch, whose v1 node groups live in bundle options (400 naming ``clusterId``).
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ from insta_nb.simulator.resize import NOT_READY
 from insta_nb.simulator.resizing import NodeResize, ResizeOp, plan_batches
 from insta_nb.simulator.responses import json_response
 from insta_nb.simulator.v2.clusters import ClusterRoutes
-from insta_nb.simulator.v2.common import MAX_NODES
+from insta_nb.simulator.v2.common import MAX_NODES, node_size
 from insta_nb.simulator.v2.errors import conflict, error_list, invalid, read_body
-from insta_nb.simulator.v2.plan import V2Plan
-from insta_nb.simulator.v2.products import PRODUCTS
+from insta_nb.simulator.v2.plan import NodeGroup, V2DataCentre, V2Plan
+from insta_nb.simulator.v2.products import PRODUCTS, product_of_bundle
 from insta_nb.simulator.v2.reader import Fields
 from insta_nb.simulator.v2.registry import V2Cluster
 
@@ -126,10 +127,11 @@ class ResizeRoutes:
             body = await read_body(request)
             if isinstance(body, Response):
                 return body
-            if self.ctx.registry.clusters.get(cluster.id) is not facts:
-                message = "this cluster was created through v1: resize it through v1"
+            created_here = self.ctx.registry.clusters.get(cluster.id) is facts
+            if not created_here and app == "opensearch":
+                message = "an OpenSearch cluster created through v1 is resized through v1"
                 return error_list(400, [("clusterId", message)])
-            checked = self._check(app, facts, body)
+            checked = self._check(app, facts, body, None if created_here else cluster)
             if isinstance(checked, Problems):
                 return invalid(checked)
             plan, concurrency, notify, description = checked
@@ -139,17 +141,24 @@ class ResizeRoutes:
             if description is not None:
                 cluster.description = description
             self._apply(cluster, self._changes(cluster, plan, now), concurrency, notify, now)
-            self.ctx.registry.clusters[cluster.id] = V2Cluster(app, plan.echo, facts.roles)
-            return json_response(
-                202, self.clusters.body(cluster, self.ctx.registry.clusters[cluster.id], now)
-            )
+            if created_here:
+                facts = self.ctx.registry.clusters[cluster.id] = V2Cluster(
+                    app, plan.echo, facts.roles
+                )
+            else:  # v1's record is the truth: read its new target afresh
+                facts = self.ctx.facts(cluster, now) or facts
+            return json_response(202, self.clusters.body(cluster, facts, now))
 
         return update
 
     def _check(
-        self, app: str, facts: V2Cluster, body: object
+        self, app: str, facts: V2Cluster, body: object, v1_cluster: ClusterRec | None
     ) -> tuple[V2Plan, int, bool, str | None] | Problems:
-        """The cluster as the PUT wants it, the resize settings and the description."""
+        """The cluster as the PUT wants it, the resize settings and the description.
+
+        A cluster created through v1 (``v1_cluster``) has no v2 create body to check the
+        whole against: only its data centres' sizes are read, one group per data centre.
+        """
         problems = Problems()
         f = Fields(body, "", problems)
         if not isinstance(body, dict):
@@ -171,7 +180,11 @@ class ResizeRoutes:
                 _compare(key, facts.echo.get(key), merged[key], _CHANGEABLE[app], problems)
         if problems:
             return problems
-        plan = PRODUCTS[app].check(merged)
+        plan = (
+            PRODUCTS[app].check(merged)
+            if v1_cluster is None
+            else _v1_plan(v1_cluster, merged, problems)
+        )
         if isinstance(plan, Problems):
             return plan
         return plan, concurrency, notify, description
@@ -229,3 +242,22 @@ class ResizeRoutes:
                 )
             )
             start = done
+
+
+def _v1_plan(cluster: ClusterRec, merged: dict[str, Any], problems: Problems) -> V2Plan | Problems:
+    """A v1-created cluster's data centres at the sizes a PUT asks for."""
+    product = product_of_bundle(cluster.plan.main_bundle.name)
+    roles = product.roles if product else ()
+    dcs = []
+    entries = merged.get("dataCentres")
+    for index, (dc, entry) in enumerate(zip(cluster.data_centres, entries or [], strict=False)):
+        size = node_size(Fields(entry, f"dataCentres[{index}]", problems))
+        group = NodeGroup(len(dc.nodes), size or "", roles)
+        dcs.append(
+            V2DataCentre(dc.name, dc.plan.provider, dc.plan.region, dc.plan.network, 1, (group,))
+        )
+    if problems:
+        return problems
+    plan = cluster.plan
+    version = plan.main_bundle.version
+    return V2Plan("", plan.name, version, plan.sla_tier, plan.pci, plan.private_network, tuple(dcs))
