@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import ipywidgets as w
+
 from insta_nb.peering import (
     AwsVpcPeeringSpec,
     AzureVpcPeeringSpec,
@@ -25,6 +27,7 @@ __all__ = [
     "field_of",
     "peering_cloud",
     "split_subnets",
+    "text_control",
 ]
 
 
@@ -132,4 +135,17 @@ def build_spec(
         )
     return AwsVpcPeeringSpec(
         text("peerVpcId"), text("peerAccountId"), subnets, region or None, add_to_firewall
+    )
+
+
+def text_control(info: FieldInfo) -> w.Text:
+    """The text box of one field, labelled and explained."""
+    return w.Text(
+        value="",
+        description=info.label,
+        placeholder=info.placeholder,
+        tooltip=info.tooltip,
+        continuous_update=True,
+        style={"description_width": "130px"},
+        layout=w.Layout(width="400px"),
     )

@@ -29,6 +29,7 @@ from insta_nb.widgets._peering_fields import (
     build_spec,
     field_of,
     peering_cloud,
+    text_control,
 )
 from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.snapshot import TONES, esc
@@ -78,18 +79,7 @@ class PeeringForm(w.VBox):
             options=[], description="Data centre", tooltip="The data centre that peers",
             style=_DESC, layout=w.Layout(width="400px"),
         )  # fmt: skip
-        self.fields: dict[str, w.Text] = {
-            info.api: w.Text(
-                value="",
-                description=info.label,
-                placeholder=info.placeholder,
-                tooltip=info.tooltip,
-                continuous_update=True,
-                style=_DESC,
-                layout=w.Layout(width="400px"),
-            )
-            for info in ALL_FIELDS.values()
-        }
+        self.fields = {info.api: text_control(info) for info in ALL_FIELDS.values()}
         regions = [(r, r) for r in catalog.AWS_PEER_REGIONS]
         self.region = w.Dropdown(
             options=[("(the data centre's region)", ""), *regions],
@@ -97,11 +87,9 @@ class PeeringForm(w.VBox):
             style=_DESC, layout=w.Layout(width="400px"),
         )  # fmt: skip
         self.add_to_firewall = w.Checkbox(
-            value=False,
-            description="Also allow the peer subnets in the cluster's firewall",
-            tooltip="addNetworkToFirewallRules",
-            indent=False,
-        )
+            value=False, description="Also allow the peer subnets in the cluster's firewall",
+            tooltip="addNetworkToFirewallRules", indent=False,
+        )  # fmt: skip
         self.submit = w.Button(
             description="Add VPC peering", icon="plus", button_style="primary",
             tooltip="Send the peering request", disabled=True, layout=w.Layout(width="auto"),

@@ -17,6 +17,7 @@ import ipywidgets as w
 
 from insta_nb.models import ClusterStatus, DataCentre
 from insta_nb.session import ClusterRow
+from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.delete_confirm import DEFAULT_CONFIRM_TIMEOUT
 from insta_nb.widgets.resize_dialog import ResizeDialog, current_size
 from insta_nb.widgets.row_extensions import RowAction, RowContext, RowPanel
@@ -89,6 +90,12 @@ class ResizePanel(w.VBox):
         self.progress_html = w.HTML()
         self.dialog: ResizeDialog | None = None
         self.dialog_box = w.VBox([])
+        self.close_button = w.Button(
+            description="Close the picker",
+            tooltip="Close the size picker without resizing",
+            layout=w.Layout(width="auto"),
+        )
+        self.close_button.on_click(lambda _: self.close_dialog())
         super().__init__([self.progress_html, self.dialog_box])
         self.add_class("insta-nb-resize-panel")
         self.update(ctx)
@@ -98,6 +105,10 @@ class ResizePanel(w.VBox):
         self.ctx = ctx
         self.progress = progress_of(ctx.row, self.feature.sent_for(ctx.cluster_id))
         self.progress_html.value = progress_html(ctx.row, self.progress)
+        dialog = self.dialog
+        if dialog is not None and not dialog.data_centre.options and ctx.row.details:
+            self.close_dialog()  # opened before the details came: ask again with them
+            self.open_dialog()
 
     def progress_text(self) -> str:
         """The progress lines as text (``""`` when nothing is being resized)."""
@@ -108,7 +119,7 @@ class ResizePanel(w.VBox):
         if self.dialog is not None:
             return
         self.dialog = ResizeDialog(self.ctx, self._sent, timeout=self.feature.confirm_timeout)
-        self.dialog_box.children = (self.dialog,)
+        self.dialog_box.children = (self.dialog, self.close_button)
 
     def close_dialog(self) -> None:
         """Hide and close the size picker."""
@@ -126,8 +137,8 @@ class ResizePanel(w.VBox):
         """Close the picker and every widget; forget this panel."""
         self.feature.forget(self)
         self.close_dialog()
-        self.progress_html.close()
-        self.dialog_box.close()
+        for child in (self.progress_html, self.dialog_box, self.close_button):
+            close_tree(child)
         super().close()
 
 

@@ -7,13 +7,16 @@ import json
 import re
 
 from insta_nb.models import ClusterStatus, DataCentre
-from insta_nb.peering import AwsVpcPeeringSpec
+from insta_nb.peering import AwsVpcPeeringSpec, PeeringStatus, VpcPeering
+from insta_nb.session import ClusterRow
 from insta_nb.widgets import ClusterTable
 from insta_nb.widgets.delete_confirm import ConfirmState
 from insta_nb.widgets.peering_form import PeeringForm
+from insta_nb.widgets.peering_line import PeeringLine
 from insta_nb.widgets.peering_panel import PeeringPanel, peering_panel
+from insta_nb.widgets.row_extensions import RowContext
 
-from .conftest import World
+from .conftest import World, close_world, make_world
 from .row_support import Context, running_cluster
 
 AWS = AwsVpcPeeringSpec("vpc-0a1b2c3d", "123456789012", ("10.1.0.0/16",))
@@ -220,3 +223,31 @@ def test_the_form_asks_the_fields_of_the_data_centres_cloud(world: World) -> Non
     assert form.submit.disabled
     form.close()
     assert world.sim.log == []
+
+
+def test_a_read_only_key_can_neither_add_nor_delete_and_says_why() -> None:
+    world = make_world(read_only=True)
+    try:
+        bridge = world.bridge()
+        form = PeeringForm(world.session, bridge, "c-1")
+        aws = DataCentre("dc-1", "US_WEST_2", "AWS_VPC", ClusterStatus.RUNNING)
+        form.set_data_centres([aws])
+        fill(form, peerVpcId="vpc-0a1b2c3d", peerAccountId="123456789012")
+        assert form.problems == {}
+        assert form.submit.disabled
+        assert "read-only" in form.submit.tooltip
+        form._on_submit()
+        row = ClusterRow("c-1", "ro", ClusterStatus.RUNNING, sla_tier="NON_PRODUCTION")
+        ctx = RowContext(row, world.session, bridge, "widget:test", lambda _: None)
+        peering = VpcPeering("p-1", "dc-1", PeeringStatus.ACTIVE, peer_vpc_id="vpc-0a1b2c3d")
+        line = PeeringLine(peering, ctx, lambda: None)
+        assert line.delete.delete_button.disabled
+        assert "read-only" in line.delete.delete_button.tooltip
+        line.delete.delete_button.click()
+        assert not line.delete.is_open
+        bridge.drain()
+        form.close()
+        line.close()
+        assert world.sim.log == []
+    finally:
+        close_world(world)

@@ -10,7 +10,7 @@ from insta_nb.widgets.resize_panel import ResizeFeature, ResizePanel
 from insta_nb.widgets.row_features import add_row_features
 
 from .conftest import World
-from .row_support import Context, running_cluster
+from .row_support import RUNNING_AFTER, Context, running_cluster
 
 
 def text(html: str) -> str:
@@ -140,3 +140,26 @@ def test_resize_is_a_button_of_the_row_details_and_opens_the_picker_there(world:
     assert resizes(world) == 0
     view.details_toggle.value = False
     table.close()
+
+
+def test_a_picker_opened_before_the_details_came_asks_again_with_them(world: World) -> None:
+    cluster_id = world.create("late")
+    world.advance(RUNNING_AFTER)
+    world.list()
+    ctx = Context(world, world.bridge(), cluster_id)
+    assert ctx().row.details is None  # a list brings no data centres
+    feature = ResizeFeature(confirm_timeout=10)
+    panel = feature.panel().build(ctx())
+    assert isinstance(panel, ResizePanel)
+    feature.action().run(ctx())
+    assert panel.dialog is not None
+    assert "not known yet" in panel.dialog.messages["data_centre_id"].text
+    assert panel.dialog.review.disabled
+    world.on_engine(lambda: world.session.service.get_cluster(cluster_id))
+    panel.update(ctx())
+    ctx.bridge.drain()
+    assert list(panel.dialog.size.options) == ["t3.medium-v2"]
+    panel.close_button.click()  # closing the picker sends nothing
+    assert panel.dialog is None
+    assert resizes(world) == 0
+    panel.close()
