@@ -276,12 +276,23 @@ class Session:
         *,
         timeout: float = 2400.0,
         on_progress: Callable[[ClusterDetails], None] | None = None,
+        backoff: bool = False,
     ) -> ClusterDetails:
-        """Wait until the cluster reaches ``target`` (default RUNNING)."""
+        """Wait until the cluster reaches ``target`` (default RUNNING).
+
+        The status is read every 5 s; ``backoff=True`` stretches the period by half at
+        each read up to 30 s, for long waits that should spend fewer requests (a
+        provisioning's 7 minutes: about 20 reads instead of 85).
+        """
         owner = self.owner()
         return await self._on_engine(
             lambda: self.service.wait_for_status(
-                cluster_id, target, timeout=timeout, on_progress=on_progress, owner=owner
+                cluster_id,
+                target,
+                timeout=timeout,
+                on_progress=on_progress,
+                owner=owner,
+                backoff=backoff,
             )
         )
 

@@ -121,6 +121,7 @@ class Provisioner(Made):
             ClusterStatus.RUNNING,
             timeout=spec.running_timeout,
             on_progress=self._progress(Step.WAIT_RUNNING),
+            backoff=True,  # minutes of waiting: spend fewer of the machine's requests
         )
         self.emit(Step.WAIT_RUNNING, "done", f"{details.running_node_count} nodes RUNNING")
         self._save(state="up")
@@ -178,7 +179,11 @@ class Provisioner(Made):
 
         try:
             details = await self.session.wait_for_status(
-                self.cluster_id, ClusterStatus.RUNNING, timeout=timeout, on_progress=check
+                self.cluster_id,
+                ClusterStatus.RUNNING,
+                timeout=timeout,
+                on_progress=check,
+                backoff=True,
             )
         except _Reached:
             details = ready[-1]

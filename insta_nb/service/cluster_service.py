@@ -203,13 +203,20 @@ class ClusterService:
         timeout: float = 2400.0,
         on_progress: Callable[[ClusterDetails], None] | None = None,
         owner: str | None = None,
+        backoff: bool = False,
     ) -> ClusterDetails:
         """Poll one cluster until it reaches ``target``; FAILED or DEFERRED nodes end it.
 
         ``timeout`` defaults to the 40 minutes Instaclustr's Terraform provider allows.
+        ``backoff`` stretches the period from the fast poll towards the steady one.
         """
         return await self._watcher.wait_for_status(
-            cluster_id, target, timeout=timeout, on_progress=on_progress, owner=owner
+            cluster_id,
+            target,
+            timeout=timeout,
+            on_progress=on_progress,
+            owner=owner,
+            backoff=backoff,
         )
 
     async def aclose(self) -> None:

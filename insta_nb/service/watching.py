@@ -108,9 +108,11 @@ class Watcher:
         timeout: float,
         on_progress: Callable[[ClusterDetails], None] | None,
         owner: str | None,
+        backoff: bool = False,
     ) -> ClusterDetails:
         ctx = self._ctx
         end = ctx.clock.monotonic() + timeout
+        period = ctx.settings.fast_poll
         while True:
             details = await ctx.get_cluster(cluster_id, owner=owner)
             if on_progress is not None:
@@ -131,7 +133,11 @@ class Watcher:
                 raise errors.DeadlineExceededError(
                     f"cluster {cluster_id} did not reach {target.value} within {timeout:.0f} s"
                 )
-            await ctx.clock.sleep(ctx.settings.fast_poll)
+            await ctx.clock.sleep(period)
+            if backoff:
+                # A long wait spends fewer of the machine's requests; the steady period
+                # bounds how late the news can be.
+                period = max(period, min(period * 1.5, ctx.settings.steady_poll))
 
     # --- the poller ------------------------------------------------------------------------
 
