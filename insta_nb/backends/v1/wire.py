@@ -239,6 +239,9 @@ def _first_text(value: Any) -> str | None:
     return _text(value)
 
 
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
+
+
 def _int(value: Any) -> int | None:
     """An int from an int, an integral float or a numeric string; ``None`` otherwise."""
     if isinstance(value, bool):  # a flag is not a count
@@ -249,7 +252,9 @@ def _int(value: Any) -> int | None:
         return int(value)
     if isinstance(value, str):
         text = value.strip()
-        if text.isascii() and text.lstrip("+-").isdigit() and len(text) <= 18:
+        # One optional sign, then ASCII digits: "--5" or "+-3" passed a lstrip("+-") test
+        # and made int() raise ValueError out of the HTTP boundary.
+        if _INTEGER.fullmatch(text):
             return int(text)
     return None
 
@@ -570,6 +575,15 @@ def _rack_allocation_from_json(value: Any) -> RackAllocation | None:
     return RackAllocation(numbers["numberOfRacks"], numbers["nodesPerRack"])
 
 
+def _spec_flag(spec: Mapping[str, Any], key: str) -> bool:
+    """A flag of a create body: absent or null is false; "maybe" is refused, not false."""
+    value = spec.get(key)
+    flag = False if value is None else _bool(value)
+    if flag is None:
+        raise _invalid(key, 'Expected true or false (or "true"/"false").')
+    return flag
+
+
 def spec_from_json(body: Any) -> ClusterSpec:
     """A :class:`ClusterSpec` from an extended create body, e.g. one written for Terraform.
 
@@ -622,8 +636,8 @@ def spec_from_json(body: Any) -> ClusterSpec:
         node_size=_text(spec.get("nodeSize")),
         sla_tier=_text(spec.get("slaTier")) or "NON_PRODUCTION",
         cluster_network=_text(spec.get("clusterNetwork")),
-        private_network_cluster=bool(_bool(spec.get("privateNetworkCluster"))),
-        pci_compliant_cluster=bool(_bool(spec.get("pciCompliantCluster"))),
+        private_network_cluster=_spec_flag(spec, "privateNetworkCluster"),
+        pci_compliant_cluster=_spec_flag(spec, "pciCompliantCluster"),
         rack_allocation=_rack_allocation_from_json(spec.get("rackAllocation")),
         data_centre_custom_name=_text(spec.get("dataCentreCustomName")),
         firewall_rules=tuple(_nested_rule(i, r) for i, r in enumerate(rules)),
