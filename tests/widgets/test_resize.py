@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import re
 
+import ipywidgets as w
+
+from insta_nb.peering import AwsVpcPeeringSpec
 from insta_nb.widgets import ClusterTable
+from insta_nb.widgets._tree import walk
+from insta_nb.widgets.peering_panel import PeeringPanel
 from insta_nb.widgets.resize_dialog import ResizeDialog
 from insta_nb.widgets.resize_panel import ResizeFeature, ResizePanel
 from insta_nb.widgets.row_features import add_row_features
 
 from .conftest import World
 from .row_support import RUNNING_AFTER, Context, running_cluster
+from .test_accessibility import CONTROLS
 
 
 def text(html: str) -> str:
@@ -163,3 +169,31 @@ def test_a_picker_opened_before_the_details_came_asks_again_with_them(world: Wor
     assert panel.dialog is None
     assert resizes(world) == 0
     panel.close()
+
+
+def test_every_control_of_the_peering_form_and_the_picker_says_what_it_does(
+    world: World,
+) -> None:
+    cluster_id = running_cluster(world, "labelled")
+    world.session.sync.create_vpc_peering(
+        cluster_id, AwsVpcPeeringSpec("vpc-0a1b2c3d", "123456789012", ("10.1.0.0/16",))
+    )
+    bridge = world.bridge()
+    table = ClusterTable(world.session, bridge=bridge, watch=False, confirm_timeout=10)
+    add_row_features(table)
+    bridge.drain()
+    view = table.row_views[cluster_id]
+    view.details_toggle.value = True
+    bridge.drain()
+    details = view.details
+    assert details is not None
+    next(b for b in details.action_bar.children if b.description == "Resize").click()
+    peering = next(c for c in details.children if isinstance(c, PeeringPanel))
+    peering.add_button.click()
+    bridge.drain()
+    peering.list_box.children[0].delete.delete_button.click()  # its question's controls too
+    controls = [x for x in walk(details) if isinstance(x, (*CONTROLS, w.BoundedIntText))]
+    assert len(controls) > 20
+    silent = [x for x in controls if not (x.description or "").strip() and not x.tooltip]
+    assert silent == []
+    table.close()
