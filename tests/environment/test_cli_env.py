@@ -231,3 +231,20 @@ def test_help_documents_the_exit_codes() -> None:
     ).stdout
     for code in ("0 ", "1 ", "2 ", "3 ", "4 ", "130 "):
         assert f"\n  {code}" in shown, code
+
+
+def test_a_killed_up_leaves_a_record_that_env_down_clears(cli: Cli) -> None:
+    proc = cli.start("up", cli.file())
+    try:
+        wait_for_line(proc, "wait for RUNNING started")
+        proc.kill()  # SIGKILL: no teardown can run
+        proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert cli.undeleted() == ["ci_db"]
+    [entry] = json.loads(cli.run("list", "--json").stdout)
+    assert (entry["name"], entry["state"], entry["pid"]) == ("ci", "provisioning", None)
+    down = cli.run("down", "ci")
+    assert down.returncode == 0, down.stderr
+    assert "delete VPC peering done" in down.stderr
+    assert cli.undeleted() == []

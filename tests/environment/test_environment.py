@@ -12,6 +12,7 @@ import pytest
 
 from insta_nb import errors
 from insta_nb.environment import EnvironmentEvent, Step
+from insta_nb.session import ServiceEvent
 from insta_nb.simulator import Faults
 
 from .conftest import EnvWorld, ctrl_c, env_spec, make_env_world
@@ -301,4 +302,29 @@ def test_a_read_only_key_is_refused_before_anything_is_sent() -> None:
             pytest.fail("the block must not run")
         assert world.sim.log == []
     finally:
+        world.close()
+
+
+def test_a_create_interrupted_after_it_was_sent_is_still_torn_down() -> None:
+    world = make_env_world(Faults(latency=20.0))  # the create's answer takes 20 s
+    sent = threading.Event()
+
+    def on_service_event(event: ServiceEvent) -> None:
+        op = event.operation
+        if op and op.action == "create" and op.state.value == "sent" and not sent.is_set():
+            sent.set()
+            ctrl_c()
+
+    unsubscribe = world.session.subscribe(on_service_event)
+    try:
+        with (
+            pytest.raises(KeyboardInterrupt),
+            world.session.sync.environment(env_spec(peerings=False)),
+        ):
+            pytest.fail("the block must not run")
+        assert sent.is_set()
+        assert world.created() == ["ci_db"]  # it was created after the interrupt ...
+        assert world.undeleted() == []  # ... and torn down all the same
+    finally:
+        unsubscribe()
         world.close()
