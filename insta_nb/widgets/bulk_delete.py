@@ -137,8 +137,11 @@ class BulkDeleteConfirm(w.VBox):
 
     def missing(self) -> list[str]:
         """Names still to be typed (exactly) before Confirm is possible."""
-        names = {r.id: r.name or r.id for r in self._rows}
-        return [names[i] for i, field in self.typed.items() if field.value != names[i]]
+        return [
+            r.name or r.id
+            for r in self._rows
+            if r.id in self.typed and self.typed[r.id].value != (r.name or r.id)
+        ]
 
     def _draw_confirm(self) -> None:
         missing = self.missing()
