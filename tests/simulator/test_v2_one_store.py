@@ -52,6 +52,14 @@ def test_a_v2_cluster_is_read_by_v1_at_once(api: Harness, product: str) -> None:
     assert got["status"] == "RUNNING"
 
 
+def test_description_is_one_field_for_both_apis(api: Harness) -> None:
+    created = api.post(collection("redis"), json=body("redis", description="cache")).json()
+    assert created["description"] == "cache"
+    assert api.details(created["id"])["description"] == "cache"
+    assert api.put(f"{ROOT}/{created['id']}", json={"description": "sessions"}).status_code == 200
+    assert api.get(item("redis", created["id"])).json()["description"] == "sessions"
+
+
 def test_v2_delete_is_seen_by_v1_and_v1_delete_by_v2(api: Harness) -> None:
     one = api.post(collection("kafka"), json=body("kafka")).json()["id"]
     two = api.post(collection("kafka"), json=body("kafka", name="kafka2")).json()["id"]

@@ -50,6 +50,8 @@ Choices where the facts are uncertain (each module's docstring has the details):
   :mod:`.redis`, :mod:`.postgresql`, :mod:`.opensearch`, :mod:`.common`); booleans and
   integers may come as strings (TF2 sends them so); unknown keys are ignored; node
   sizes are checked for shape only (the per-region lists are not in the facts).
+- **Names** need not be unique, as on v1: the operator checks the list for a clash
+  before it creates, so the API is not relied on to refuse one [C OP; I].
 - **List** [C OP ``ListClustersByName``; I]: always one account object; ``search``
   supports ``name:<exact name>`` (what the operator sends); DELETING and DELETED
   clusters are not listed ("only active clusters").

@@ -64,6 +64,7 @@ class ClusterRoutes:
                 return invalid(plan)
             now = self.ctx.now()
             cluster = self.ctx.store.create(store_plan(plan), now)
+            cluster.description = plan.echo.get("description")  # v1's PUT may change it
             facts = V2Cluster(app, plan.echo, node_roles(plan, cluster))
             self.ctx.registry.clusters[cluster.id] = facts
             return json_response(202, self.body(cluster, facts, now))
