@@ -72,6 +72,40 @@ def test_v2_delete_is_seen_by_v1_and_v1_delete_by_v2(api: Harness) -> None:
     assert api.details(one)["clusterStatus"] == "DELETED"
 
 
+def test_a_data_centre_added_through_v1_shows_in_v2(api: Harness) -> None:
+    sent = body("cassandra")
+    sent["dataCentres"][0]["nodeSize"] = "CAS-DEV-t4g.small-5"  # a size v1 knows too
+    cluster_id = api.post(collection("cassandra"), json=sent).json()["id"]
+    api.advance(2000)
+    added = {"dataCentre": "US_WEST_2", "network": "10.9.0.0/16", "name": "west"}
+    assert api.post(f"{ROOT}/{cluster_id}/cluster-data-centres", json=added).status_code == 202
+    got = api.get(item("cassandra", cluster_id)).json()
+    assert (got["status"], got["currentClusterOperationStatus"]) == (
+        "JOINING",
+        "OPERATION_IN_PROGRESS",
+    )
+    assert [dc["name"] for dc in got["dataCentres"]] == ["AWS_VPC_US_EAST_1", "west"]
+    west = got["dataCentres"][1]
+    assert (west["region"], west["network"], west["status"]) == (
+        "US_WEST_2",
+        "10.9.0.0/16",
+        "GENESIS",
+    )
+    assert {tuple(n["nodeRoles"]) for n in west["nodes"]} == {("CASSANDRA",)}
+    api.advance(2000)
+    assert api.get(item("cassandra", cluster_id)).json()["status"] == "RUNNING"
+    # A resize names the data centres v2 created; the added one keeps its size.
+    sent["dataCentres"][0]["nodeSize"] = "CAS-DEV-t4g.medium-30"
+    response = api.put(item("cassandra", cluster_id), json={"dataCentres": sent["dataCentres"]})
+    assert response.status_code == 202, response.text
+    api.advance(3 * 300)
+    sizes = [
+        {n["nodeSize"] for n in dc["nodes"]}
+        for dc in api.get(item("cassandra", cluster_id)).json()["dataCentres"]
+    ]
+    assert sizes == [{"CAS-DEV-t4g.medium-30"}, {"CAS-DEV-t4g.small-5"}]
+
+
 def test_a_v1_cluster_is_read_by_v2_under_its_product(api: Harness) -> None:
     cluster_id = api.create()  # v1 extended create: APACHE_CASSANDRA 3.11.4
     got = api.get(item("cassandra", cluster_id))

@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from insta_nb.simulator.layout import rack_names
-from insta_nb.simulator.lifecycle import ClusterRec
+from insta_nb.simulator.lifecycle import ClusterRec, DataCentreRec
 from insta_nb.simulator.plan import BundlePlan, ClusterPlan, DataCentrePlan, NodePlan
 from insta_nb.simulator.v2.common import catalogue_provider
 from insta_nb.simulator.v2.plan import V2DataCentre, V2Plan
 from insta_nb.simulator.v2.products import PRODUCTS, Product, product_of_bundle
 from insta_nb.simulator.v2.registry import V2Cluster
 
-__all__ = ["node_roles", "store_plan", "v2_facts_of_v1"]
+__all__ = ["data_centre_echo", "node_roles", "store_plan", "v2_facts_of_v1"]
 
 
 def _data_centre(dc: V2DataCentre) -> DataCentrePlan:
@@ -63,6 +63,19 @@ def node_roles(plan: V2Plan, cluster: ClusterRec) -> dict[str, tuple[str, ...]]:
     return roles
 
 
+def data_centre_echo(dc: DataCentreRec, now: float) -> dict[str, Any]:
+    """What v2 echoes of a data centre it did not create (v1 create or add-DC)."""
+    size = dc.resize_target(now) or (dc.nodes[0].size_at(now) if dc.nodes else dc.plan.node_size)
+    return {
+        "name": dc.name,
+        "cloudProvider": dc.plan.provider,
+        "region": dc.plan.region,
+        "network": dc.plan.network,
+        "nodeSize": size,
+        "numberOfNodes": len(dc.nodes),
+    }
+
+
 def v2_facts_of_v1(cluster: ClusterRec, now: float) -> V2Cluster | None:
     """What v2 shows of a cluster created through v1 (``None``: no v2 product here).
 
@@ -73,18 +86,7 @@ def v2_facts_of_v1(cluster: ClusterRec, now: float) -> V2Cluster | None:
     if product is None:
         return None
     plan = cluster.plan
-    dcs: list[dict[str, Any]] = [
-        {
-            "name": dc.name,
-            "cloudProvider": dc.plan.provider,
-            "region": dc.plan.region,
-            "network": dc.plan.network,
-            "nodeSize": dc.resize_target(now)
-            or (dc.nodes[0].size_at(now) if dc.nodes else dc.plan.node_size),
-            "numberOfNodes": len(dc.nodes),
-        }
-        for dc in cluster.data_centres
-    ]
+    dcs = [data_centre_echo(dc, now) for dc in cluster.data_centres]
     echo: dict[str, Any] = {
         "name": plan.name,
         product.version_field: plan.main_bundle.version,

@@ -15,6 +15,7 @@ from typing import Any
 
 from insta_nb.models import ClusterStatus
 from insta_nb.simulator.lifecycle import ClusterRec, DataCentreRec
+from insta_nb.simulator.v2.build import data_centre_echo
 from insta_nb.simulator.v2.products import PRODUCTS, application_of
 from insta_nb.simulator.v2.registry import RuleRec, V2Cluster
 
@@ -61,7 +62,7 @@ def _nodes(
                 "publicAddress": node.public_address if addressed else None,
                 "privateAddress": node.private_address if addressed else None,
                 "status": status.value,
-                "nodeRoles": list(facts.roles.get(node.id, ())),
+                "nodeRoles": list(facts.roles.get(node.id) or PRODUCTS[facts.app].roles),
                 "startTime": iso(wall - (now - dc.provisioned_at)) if addressed else None,
                 "deletionTime": None,
             }
@@ -87,8 +88,9 @@ def cluster(rec: ClusterRec, facts: V2Cluster, now: float, wall: float) -> dict[
         body["defaultUsername"] = rec.username
     deletion = rec.deletion_status(now)
     dcs = []
-    for dc, echo in zip(rec.data_centres, echoes, strict=False):
-        item = dict(echo)
+    for index, dc in enumerate(rec.data_centres):
+        # A data centre added through v1 has no v2 create body to echo.
+        item = dict(echoes[index]) if index < len(echoes) else data_centre_echo(dc, now)
         item.update(
             {
                 "id": dc.id,

@@ -194,7 +194,8 @@ class ResizeRoutes:
         """Each data centre's nodes whose size the plan changes, by new size."""
         changes: dict[tuple[int, str], _Change] = {}
         for index, (dc, wanted) in enumerate(
-            zip(cluster.data_centres, plan.data_centres, strict=True)
+            # strict=False: data centres added through v1 are not in the v2 body.
+            zip(cluster.data_centres, plan.data_centres, strict=False)
         ):
             offset = 0
             for group in wanted.groups:
