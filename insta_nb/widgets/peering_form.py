@@ -88,7 +88,7 @@ class PeeringForm(w.VBox):
         )  # fmt: skip
         self.add_to_firewall = w.Checkbox(
             value=False, description="Also allow the peer subnets in the cluster's firewall",
-            tooltip="addNetworkToFirewallRules", indent=False,
+            tooltip="addNetworkToFirewallRules", indent=False, layout=w.Layout(width="auto"),
         )  # fmt: skip
         self.submit = w.Button(
             description="Add VPC peering", icon="plus", button_style="primary",
@@ -97,7 +97,7 @@ class PeeringForm(w.VBox):
         self.outcome = MessageArea()
         self.preview = w.HTML()
         self.preview_box = w.Accordion([self.preview], titles=("Request body",))
-        self.preview_box.selected_index = None
+        self.preview_box.selected_index = 0  # open, as the create form's: what is sent
         self._rows = {
             name: self._line(control, name)
             for name, control in (*self.fields.items(), ("peerRegion", self.region))

@@ -16,20 +16,29 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from insta_nb.simulator import Simulator
+from insta_nb.simulator import Simulator, SimulatorSettings
+from tests.browser.contrast import hard_to_read
 from tests.browser.dashboard_page import (
+    DELETING_SECONDS,
+    INTERVAL,
     SPEC_CELL,
+    SPEED,
     board,
     button,
     field_row,
     kernel_env,
     open_tab,
     requests,
-    served_simulator,
     table_row,
 )
 from tests.harness import pytest_support as support
-from tests.harness.browser import error_outputs, open_notebook, run_all_cells, set_theme
+from tests.harness.browser import (
+    error_outputs,
+    open_notebook,
+    run_all_cells,
+    screenshot,
+    set_theme,
+)
 from tests.harness.jupyter_server import JupyterServer, start_jupyter_server
 from tests.harness.notebooks import write_notebook
 
@@ -45,7 +54,17 @@ def lab(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[tuple[JupyterServer, Simulator]]:
     support.require_chromium()  # before paying for a server that no page would use
-    with served_simulator() as (sim, url):
+    # The peer side accepts only when this test says so: "pending-acceptance" stays
+    # on screen until then (by itself it would accept within a second at this speed).
+    sim = Simulator(
+        settings=SimulatorSettings(
+            speed=SPEED,
+            interval=INTERVAL,
+            deleting_seconds=DELETING_SECONDS,
+            peering_accept_seconds=None,
+        )
+    )
+    with sim.serve() as url:
         server = start_jupyter_server(
             "lab", base_dir=tmp_path / "jupyter", env=kernel_env(sim, url, tmp_path / "state")
         )
@@ -119,6 +138,19 @@ def test_add_a_peering_see_its_status_then_resize_and_see_the_progress(
     expect(progress).to_contain_text(
         "✓ Resized AWS_VPC_US_WEST_2 t3.small-v2 → t3.medium-v2: 3/3 nodes", timeout=SLOW
     )
+
+    # Readable, the details' new sections open.
+    button(panel, "Add VPC peering").click()
+    button(row, "Resize").click()
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Now t3.medium-v2.", timeout=SLOW)  # sizes asked again
+    screenshot(row, "peering-resize-light")
+    # In light, only status icons may be lighter (their word next to them is dark text).
+    words = [str(t) for t in hard_to_read(row) if len(t.text.strip()) > 1]
+    assert words == []
+    set_theme(page, "dark")
+    screenshot(row, "peering-resize-dark")
+    assert [str(t) for t in hard_to_read(row)] == []
 
     assert (
         len([r for r in requests(sim, "POST", since=since, path="vpc-peering") if r.applied]) == 1
