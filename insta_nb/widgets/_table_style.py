@@ -28,7 +28,7 @@ TABLE_CSS = f"""
 {_T} {{ container-type: inline-size; container-name: inbtable; }}
 {_T} .inb-cells {{
   display: grid; align-items: center; column-gap: 12px; row-gap: 0;
-  grid-template-columns: minmax(96px, 240px) 170px 92px;
+  grid-template-columns: minmax(80px, 240px) 160px 92px;
   min-width: 0; line-height: 1.35;
 }}
 {_T} .inb-cells > span {{ min-width: 0; overflow: hidden; text-overflow: ellipsis;
@@ -39,7 +39,7 @@ TABLE_CSS = f"""
 {_T} .inb-cells > .inb-more {{ grid-column: 2 / -1; color: {_MUTED}; font-size: 90%;
   white-space: normal; }}
 {_T} .inb-more > span {{ white-space: nowrap; }}
-{_T} .inb-more > span + span::before {{ content: " · "; }}
+{_T} .inb-more > span + span::before {{ content: "· "; }}
 {_T} .inb-more:empty {{ display: none; }}
 {_T} .inb-head {{ color: {_MUTED}; font-weight: 600; }}
 {_T} .inb-head .inb-name {{ grid-row: auto; }}
@@ -51,14 +51,16 @@ TABLE_CSS = f"""
   background: var(--jp-brand-color1, #1976d2); }}
 {_T} .inb-bar.inb-done > span {{ background: var(--jp-success-color1, #388e3c); }}
 {_T} .inb-row {{ border-bottom: 1px solid var(--jp-border-color2, #e0e0e0);
-  padding: 2px 0; }}
+  padding: 2px 0; flex-wrap: wrap; align-items: center; overflow: visible; }}
+{_T} .inb-row > .inb-second {{ flex: 1 1 100%; min-width: 0; }}
 {_T} .inb-line {{ flex: 1 1 100%; min-width: 0; }}
-{_T} .inb-cellbox {{ flex: 1 1 auto; min-width: 0; }}
+{_T} .inb-cellbox {{ flex: 1 1 360px; min-width: 0; }}
 {_T} .inb-pick {{ flex: 0 0 28px; }}
 {_T} .inb-pick .widget-checkbox, {_T} .inb-pick input {{ margin: 0; }}
 {_T} .inb-action {{ flex: 0 0 auto; }}
 {_T} .inb-second {{ flex: 1 1 100%; margin-left: 28px; min-width: 0; }}
 {_T} .insta-nb-table-count {{ font-weight: 600; margin-right: 12px; }}
+{_T} .inb-ghost {{ visibility: hidden; }}
 @container inbtable (min-width: {WIDE_AT}px) {{
   {_T} .inb-cells {{
     grid-template-columns: minmax(120px, 260px) 170px 92px 86px 110px 130px 134px;

@@ -71,7 +71,7 @@ def header_html(sort: str = "Cluster", descending: bool = False) -> str:
         )
 
     cells = [title(t) for t in PRIMARY]
-    more = "".join(title(t) for t in SECONDARY)
+    more = " ".join(title(t) for t in SECONDARY)
     head = f'<div class="inb-cells inb-head">{"".join(cells)}<span class="inb-more">{more}</span>'
     return head + "</div>"
 
@@ -109,12 +109,13 @@ def _secondary(row: ClusterRow) -> str:
     if row.details is None and not (row.provider or row.region or row.node_size):
         # Listed but not fetched yet: the list does not carry these; say so, once.
         wait = f'<span class="inb-wait" style="color:{TONES["muted"]};">details loading…</span>'
-        return wait + tier_cell
+        return f"{wait} {tier_cell}"
     cells = [
         (t, v or "—")
         for t, v in zip(SECONDARY[:3], (row.provider, row.region, row.node_size), strict=True)
     ]
-    return "".join(f'<span title="{esc(t)}">{esc(v)}</span>' for t, v in cells) + tier_cell
+    # Spaces between the spans: where a narrow table may wrap the line.
+    return " ".join([*(f'<span title="{esc(t)}">{esc(v)}</span>' for t, v in cells), tier_cell])
 
 
 class ClusterRowView(w.HBox):

@@ -105,8 +105,25 @@ class ClusterTable(TableWatching, SnapshotDisplay, w.VBox):
         self.select_all.observe(self._on_select_all, names="value")
         self.header = w.HTML(header_html())
         self.header.add_class("inb-cellbox")
-        self.head_row = w.HBox([self.select_all, self.header])
-        self.head_row.add_class("inb-row")
+        # Invisible twins of a row's buttons: the header's cells get exactly the width a
+        # row's cells get, so the columns line up at every output width.
+        ghosts = [
+            w.ToggleButton(
+                description="Details",
+                tooltip="(spacer)",
+                layout=self._shared.toggle,
+                style=self._shared.toggle_style,
+                _dom_classes=("inb-action", "inb-ghost"),
+            ),
+            w.HBox(
+                [w.Button(description="Delete", tooltip="(spacer)", layout=self._shared.button)],
+                layout=self._shared.plain,
+                _dom_classes=("inb-action", "inb-ghost"),
+            ),
+        ]
+        self.head_row = w.HBox(
+            [self.select_all, self.header, *ghosts], _dom_classes=("inb-row", "inb-head-row")
+        )
         self.delete_selected = w.Button(
             description="Delete selected (0)",
             icon="trash",
@@ -126,17 +143,15 @@ class ClusterTable(TableWatching, SnapshotDisplay, w.VBox):
                 self.title,
                 self.watch_bar,
                 self.controls.find_bar,
+                w.HBox(
+                    [self.controls.pager, self.delete_selected],
+                    layout=w.Layout(align_items="center", flex_flow="row wrap"),
+                ),
                 self.banner,
                 self.bulk,
                 self.head_row,
                 self.rows_box,
                 self.empty_html,
-                w.HBox(
-                    [self.controls.pager, self.delete_selected],
-                    layout=w.Layout(
-                        align_items="center", flex_flow="row wrap", justify_content="space-between"
-                    ),
-                ),
             ]
         )
         self.add_class("insta-nb-cluster-table")
