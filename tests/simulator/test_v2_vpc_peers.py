@@ -85,9 +85,10 @@ def test_put_changes_only_the_subnets(api: Harness) -> None:
     assert response.status_code == 202
     assert response.json()["peerSubnets"] == ["172.31.0.0/16", "172.30.0.0/16"]
     assert api.get(path).json()["peerSubnets"] == ["172.31.0.0/16", "172.30.0.0/16"]
-    bad = api.put(path, json={"peerSubnets": ["nonsense"]})
-    assert bad.status_code == 400
-    assert error_names(bad.json()) == {"peerSubnets"}
+    for subnets in (["nonsense"], ["10.1.128.0/24"], [], "172.31.0.0/16"):
+        bad = api.put(path, json={"peerSubnets": subnets})
+        assert bad.status_code == 400, subnets
+        assert error_names(bad.json()) == {"peerSubnets"}
     assert api.put(f"{PEERS}/nothing", json={"peerSubnets": ["10.9.0.0/16"]}).status_code == 404
 
 

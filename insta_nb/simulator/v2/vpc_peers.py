@@ -17,6 +17,7 @@ Once a deletion finishes the peer is 404 (OP reads ``deleted`` or a 404 as gone)
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network
 from typing import Any
 
 from starlette.requests import Request
@@ -158,6 +159,12 @@ class VpcPeerRoutes:
         f = Fields(body, "", problems)
         subnets = None if problems else f.check("peerSubnets", self._subnets_problem)
         if problems or not isinstance(subnets, list):
+            return invalid(problems)
+        owner = self.ctx.store.data_centre(rec.cdc_id, now)
+        own = IPv4Network(owner[1].plan.network) if owner is not None else None
+        clash = [s for s in subnets if own is not None and IPv4Network(str(s)).overlaps(own)]
+        if clash:
+            problems.add("peerSubnets", f"{clash[0]} overlaps the data centre's network {own}")
             return invalid(problems)
         if code in _FINISHED:
             return conflict(f"The VPC peer is {code}.")
