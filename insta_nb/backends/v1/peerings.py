@@ -55,8 +55,14 @@ def peering_path(data_centre_id: str, peering_id: str) -> str:
 
 
 def peering_to_json(spec: VpcPeeringSpec) -> dict[str, Any]:
-    """The create body. Only ``peerSubnets`` is sent (``peerSubnet`` is deprecated)."""
+    """The create body. Only ``peerSubnets`` is sent (``peerSubnet`` is deprecated).
+
+    Raises:
+        ValidationError: ``spec`` is none of the three peering specs.
+    """
     body: dict[str, Any]
+    if not isinstance(spec, AwsVpcPeeringSpec | GcpVpcPeeringSpec | AzureVpcPeeringSpec):
+        raise ValidationError({"body": "Give an AWS, GCP or Azure peering spec."})
     if isinstance(spec, AwsVpcPeeringSpec):
         body = {"peerVpcId": spec.peer_vpc_id, "peerAccountId": spec.peer_account_id}
         if spec.peer_region:
@@ -74,8 +80,10 @@ def peering_to_json(spec: VpcPeeringSpec) -> dict[str, Any]:
         }
         if spec.peer_ad_object_id:
             body["peerAdObjectId"] = spec.peer_ad_object_id
-    body["peerSubnets"] = list(spec.peer_subnets)
-    body["addNetworkToFirewallRules"] = bool(spec.add_network_to_firewall_rules)
+    subnets = spec.peer_subnets
+    # A preview shows what would be sent, even of a spec that validation refuses.
+    body["peerSubnets"] = list(subnets) if isinstance(subnets, tuple | list) else subnets
+    body["addNetworkToFirewallRules"] = spec.add_network_to_firewall_rules
     return body
 
 
