@@ -118,6 +118,7 @@ def _absent(value: Any) -> bool:
 
 def _request_subnets(body: Mapping[str, Any]) -> tuple[str, ...]:
     many, one = body.get("peerSubnets"), body.get("peerSubnet")
+    items: Any
     if not _absent(many) and not _absent(one):
         both = "Give peerSubnets or the deprecated peerSubnet, not both."
         raise ValidationError({"peerSubnets": both, "peerSubnet": both})
