@@ -288,6 +288,17 @@ class ClusterDetails:
     def running_node_count(self) -> int:
         return sum(1 for n in self.nodes if n.status is ClusterStatus.RUNNING)
 
+    @property
+    def resize_progress(self) -> tuple[int, int] | None:
+        """``(nodes done, nodes)`` over the data centres being resized; ``None`` if none is."""
+        resizing = [dc for dc in self.data_centres if dc.resizing]
+        if not resizing:
+            return None
+        return (
+            sum(dc.resized_node_count for dc in resizing),
+            sum(len(dc.nodes) or dc.node_count for dc in resizing),
+        )
+
 
 @dataclass(frozen=True)
 class RuleStatus:

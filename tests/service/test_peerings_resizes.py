@@ -200,8 +200,8 @@ def test_a_resize_rolls_through_the_nodes_and_the_row_shows_it_until_done(
             await world.clock.advance(300)
             details = await world.drive(world.service.get_cluster(cluster_id))
             dc = details.data_centres[0]
-            progress.append((dc.resized_node_count, dc.resize_target_node_size))
-        assert progress == [(1, "t3.medium-v2"), (2, "t3.medium-v2"), (0, None)]
+            progress.append((details.resize_progress, dc.resize_target_node_size))
+        assert progress == [((1, 3), "t3.medium-v2"), ((2, 3), "t3.medium-v2"), (None, None)]
         row = world.service.inventory.get(cluster_id)
         assert row is not None
         assert row.pending is None
