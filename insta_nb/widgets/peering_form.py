@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from insta_nb import catalog, errors
-from insta_nb.models import DataCentre
+from insta_nb.models import ClusterStatus, DataCentre
 from insta_nb.peering import VpcPeeringSpec
 from insta_nb.widgets._bridge import Bridge
 from insta_nb.widgets._messages import MessageArea, error_text, owned_call
@@ -41,6 +41,8 @@ __all__ = ["PeeringForm"]
 
 _DESC = {"description_width": "130px"}
 _ids = itertools.count(1)
+#: Data centre states in which the API sets a peering up.
+_READY = frozenset({ClusterStatus.PROVISIONED, ClusterStatus.RUNNING})
 
 
 class PeeringForm(w.VBox):
@@ -223,8 +225,14 @@ class PeeringForm(w.VBox):
             by_slot[self._slot(field)].append((message, "warn"))
         for field, message in self._api_errors.items():
             by_slot[self._slot(field)].append((f"API: {message}", "error"))
+        dc = self.data_centre_chosen
+        if dc is not None and dc.status not in _READY and not by_slot["data_centre_id"]:
+            # A hint, not a refusal: the API says no itself, and that shows here too.
+            hint = f"It is {dc.status.value}: peering is possible once PROVISIONED or RUNNING."
+            by_slot["data_centre_id"].append((hint, "muted"))
         for slot, items in by_slot.items():
-            tone = "error" if any(t == "error" for _, t in items) else "warn"
+            tones = {t for _, t in items}
+            tone = "error" if "error" in tones else "warn" if "warn" in tones else "muted"
             self.messages[slot].say(" · ".join(dict.fromkeys(m for m, _ in items)), tone)
 
     def _slot(self, field: str) -> str:

@@ -251,3 +251,30 @@ def test_a_read_only_key_can_neither_add_nor_delete_and_says_why() -> None:
         assert world.sim.log == []
     finally:
         close_world(world)
+
+
+def test_a_data_centre_not_ready_gets_a_hint_and_the_apis_refusal_on_the_form(
+    world: World,
+) -> None:
+    cluster_id = world.create("young")
+    world.list()
+    world.on_engine(lambda: world.session.service.get_cluster(cluster_id))
+    bridge = world.bridge()
+    panel = PeeringPanel(Context(world, bridge, cluster_id)(), refresh_period=5)
+    bridge.drain()
+    panel.add_button.click()
+    form = panel.form
+    assert form is not None
+    hint = form.messages["data_centre_id"]
+    assert (hint.tone, hint.text) == (
+        "muted",
+        "It is GENESIS: peering is possible once PROVISIONED or RUNNING.",
+    )
+    fill(form, peerVpcId="vpc-0a1b2c3d", peerAccountId="123456789012", peerSubnets="10.1.0.0/16")
+    form.submit.click()
+    bridge.drain()
+    assert world.sent("POST", "vpc-peering") == 1
+    assert form.outcome.tone == "error"
+    assert form.outcome_text.startswith("Not added: The cluster data centre is GENESIS")
+    assert not form.submit.disabled  # it may be tried again once the data centre is ready
+    panel.close()
