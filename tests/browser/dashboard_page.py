@@ -13,8 +13,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from insta_nb.models import BundleSpec, ClusterSpec, ProviderSpec, RackAllocation
 from insta_nb.simulator import RequestRecord, Simulator, SimulatorSettings
 from tests.harness.browser import outputs
 
@@ -51,6 +52,42 @@ def served_simulator() -> Iterator[tuple[Simulator, str]]:
     """A fast simulator served on 127.0.0.1; yields it and its URL."""
     sim = make_simulator()
     with sim.serve() as url:
+        yield sim, url
+
+
+def cluster_spec(name: str, tier: str = "NON_PRODUCTION") -> ClusterSpec:
+    """The spec of `SPEC_CELL`, for creating clusters from the test process."""
+    return ClusterSpec(
+        cluster_name=name,
+        bundles=(BundleSpec("APACHE_CASSANDRA", "4.0.1"),),
+        provider=ProviderSpec("AWS_VPC"),
+        data_centre="US_WEST_2",
+        node_size="t3.small-v2" if tier == "NON_PRODUCTION" else "m5l-250-v2",
+        sla_tier=tier,
+        rack_allocation=RackAllocation(3, 1),
+        cluster_network="10.224.0.0/16",
+    )
+
+
+@contextmanager
+def populated_simulator(count: int, prefix: str = "big") -> Iterator[tuple[Simulator, str]]:
+    """A simulator served on 127.0.0.1 holding `count` clusters named `<prefix>_0000`….
+
+    Every seventh is PRODUCTION. No rate limiter while filling it (that is not what is
+    tested); lifecycles run 1000 times faster, so they are RUNNING by the first look.
+    """
+    import httpx
+
+    from insta_nb.backends.v1 import wire
+
+    sim = Simulator(settings=SimulatorSettings(interval=None, speed=1000.0))
+    with sim.serve() as url:
+        auth = (sim.credentials.username, sim.credentials.api_key)
+        with httpx.Client(base_url=url, auth=auth, timeout=30, trust_env=False) as client:
+            for i in range(count):
+                tier = "PRODUCTION" if i % 7 == 0 else "NON_PRODUCTION"
+                body = wire.spec_to_json(cluster_spec(f"{prefix}_{i:04d}", tier))
+                client.post(wire.CREATE_EXTENDED_PATH, json=body).raise_for_status()
         yield sim, url
 
 
@@ -103,6 +140,60 @@ def open_tab(page: Page, title: str) -> Locator:
     panel = board(page).locator(view)
     panel.wait_for(state="visible")
     return panel
+
+
+def table_rows(page: Page) -> Locator:
+    """Every cluster row of the table's page in view (not the header)."""
+    return board(page).locator(".insta-nb-row:not(.inb-head-row)")
+
+
+#: For each row of the table: where its name, status and Delete button are, where the
+#: output area is, and which boxes of the table scroll sideways.
+_FIT_JS = """
+() => {
+  const table = document.querySelector('.insta-nb-cluster-table');
+  const output = table.closest('.jp-OutputArea-output');
+  const box = (el) => {
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return {left: r.left, right: r.right, width: r.width};
+  };
+  const rows = [...table.querySelectorAll('.insta-nb-row:not(.inb-head-row)')].map((row) => ({
+    name: (row.querySelector('.inb-name b') || {}).textContent || '',
+    parts: {
+      name: box(row.querySelector('.inb-name b')),
+      status: box(row.querySelector('.inb-status')),
+      nodes: box(row.querySelector('.inb-nodes')),
+      delete: box([...row.querySelectorAll('button')].find(
+        (b) => b.textContent.trim() === 'Delete')),
+    },
+  }));
+  const scrolling = [table, ...table.querySelectorAll('*')].filter((el) => {
+    const x = getComputedStyle(el).overflowX;
+    return (x === 'auto' || x === 'scroll') && el.scrollWidth > el.clientWidth + 1;
+  }).map((el) => el.className);
+  return {output: box(output), rows, scrolling};
+}
+"""
+
+
+def table_fit(page: Page) -> dict[str, Any]:
+    """Measure how the table sits in its output area (see `_FIT_JS`)."""
+    found: dict[str, Any] = board(page).evaluate(f"(_) => ({_FIT_JS})()")
+    return found
+
+
+def misfits(fit: dict[str, Any]) -> list[str]:
+    """Rows whose name, status, nodes or Delete button is not inside the output area."""
+    out = fit["output"]
+    bad = []
+    for row in fit["rows"]:
+        for part, where in row["parts"].items():
+            if where is None or where["width"] < 8:
+                bad.append(f"{row['name']}: no visible {part}")
+            elif where["left"] < out["left"] - 1 or where["right"] > out["right"] + 1:
+                bad.append(f"{row['name']}: {part} at {where} outside {out}")
+    return bad
 
 
 def table_row(page: Page, name: str) -> Locator:

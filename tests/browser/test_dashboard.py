@@ -23,7 +23,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from insta_nb import catalog
 from insta_nb.simulator import Simulator
-from tests.browser.contrast import hard_to_read
+from tests.browser.contrast import AA_TEXT, hard_to_read, text_contrasts
 from tests.browser.dashboard_page import (
     DASHBOARD_CELLS,
     SPEC_CELL,
@@ -31,10 +31,14 @@ from tests.browser.dashboard_page import (
     button,
     field_row,
     kernel_env,
+    misfits,
     open_tab,
+    populated_simulator,
     requests,
     served_simulator,
+    table_fit,
     table_row,
+    table_rows,
     wait_until,
 )
 from tests.harness import pytest_support as support
@@ -349,5 +353,90 @@ def test_notebook7_renders_the_dashboard_with_a_cluster_created_in_a_cell(
         assert len(records) == 1
         expect(row.locator(f"[title='{records[0].id}']")).to_have_count(1)
         screenshot(board(page), "dashboard-notebook7-light")
+        server.stop()
+    assert sim.app_errors == []
+
+
+# -- 6. the table at 500 clusters: fits the output, pages, deletes a selection --------------
+
+BIG = 500
+
+
+def test_the_table_of_500_clusters_fits_wide_and_narrow_and_deletes_a_selection(
+    jupyter_lab: JupyterFactory, browser_page: Page, tmp_path: Path
+) -> None:
+    page = browser_page
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    with populated_simulator(BIG) as (sim, url):
+        notebook = write_notebook(tmp_path / "big" / "big-table.ipynb", DASHBOARD_CELLS)
+        server = jupyter_lab(notebook, env=kernel_env(sim, url, tmp_path / "state"))
+        open_notebook(page, server, notebook.name)
+        # JupyterLab's default layout: the file browser open beside the notebook.
+        page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:activate')")
+        run_all_cells(page, timeout=120)
+        count = board(page).locator(".insta-nb-table-count")
+        expect(count).to_have_text(f"{BIG} clusters", timeout=SLOW)
+        expect(board(page).locator(".insta-nb-pager")).to_have_text(f"1–50 of {BIG}")
+        expect(table_rows(page)).to_have_count(50)  # widgets for one page only
+        expect(board(page)).not_to_contain_text("Not refreshed yet")
+        expect(board(page)).not_to_contain_text(re.compile(r"Age|\b0 s\b"))
+
+        for theme in ("light", "dark"):
+            set_theme(page, theme)
+            fit = table_fit(page)
+            assert fit["output"]["width"] < 1100, fit["output"]  # the sidebar is open
+            assert misfits(fit) == []
+            assert fit["scrolling"] == []  # no sideways scrollbar anywhere in the table
+            screenshot(page, f"table-{BIG}-sidebar-{theme}")
+        dark_text = text_contrasts(board(page))
+        assert [str(t) for t in hard_to_read(board(page))] == []
+        tabs = [t for t in dark_text if t.tab_title]
+        assert tabs, "the tab titles were measured"
+        assert [str(t) for t in tabs if t.ratio < AA_TEXT] == []  # inactive tabs readable
+
+        # Narrow: an output area of at most 800 px.
+        page.set_viewport_size({"width": 1100, "height": 1000})
+        page.wait_for_timeout(300)
+        fit = table_fit(page)
+        assert fit["output"]["width"] <= 800, fit["output"]
+        assert misfits(fit) == []
+        assert fit["scrolling"] == []
+        screenshot(page, f"table-{BIG}-narrow-dark")
+        set_theme(page, "light")
+        screenshot(page, f"table-{BIG}-narrow-light")
+
+        # The pager shows the next 50 with the same layout.
+        button(board(page), "Next").click()
+        expect(board(page).locator(".insta-nb-pager")).to_have_text(f"51–100 of {BIG}")
+        expect(table_row(page, "big_0050")).to_have_count(1)
+        assert misfits(table_fit(page)) == []
+
+        # Select two rows (one PRODUCTION), delete them with one confirmation.
+        since = len(sim.log)
+        prod, dev = table_row(page, "big_0056"), table_row(page, "big_0057")
+        for row in (prod, dev):
+            row.locator("input[type=checkbox]").check()
+        button(board(page), "Delete selected (2)").click()
+        question = board(page).locator(".insta-nb-bulk-delete")
+        expect(question).to_contain_text("Delete these 2 clusters?")
+        expect(question).to_contain_text("big_0056")
+        expect(question).to_contain_text("big_0057")
+        confirm = button(question, "Confirm delete (2)")
+        expect(confirm).to_be_disabled()  # big_0056 is PRODUCTION: its name is typed
+        question.get_by_label("Type big_0056:").fill("big_0056")
+        expect(confirm).to_be_enabled()
+        confirm.click()
+        records = {r.name: r.id for r in sim.cluster_records()}
+        wait_until(
+            page,
+            lambda: len([r for r in requests(sim, "DELETE", since=since) if r.applied]) == 2,
+            "the two deletes",
+        )
+        deleted = sorted(
+            r.path.rstrip("/").rsplit("/", 1)[1] for r in requests(sim, "DELETE", since=since)
+        )
+        assert deleted == sorted([records["big_0056"], records["big_0057"]])
+        expect(prod).to_contain_text("DELETING", timeout=SLOW)
+        expect(error_outputs(page)).to_have_count(0)
         server.stop()
     assert sim.app_errors == []
