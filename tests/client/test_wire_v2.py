@@ -206,6 +206,14 @@ def test_a_hostile_rule_list_raises_the_toolkits_error_only(body: Any) -> None:
         parse.parse_firewall_rules(body)
 
 
+@pytest.mark.parametrize("count", ["²", "٣", "--5", "1e3", " ", "9" * 40, 1.5, True])
+def test_an_unreadable_count_is_absent_not_a_crash(count: Any) -> None:
+    body = cassandra_response()
+    body["dataCentres"][0]["numberOfNodes"] = count
+    (dc,) = parse.parse_cluster(body, "cassandra").data_centres
+    assert dc.node_count == 1  # the nodes reported
+
+
 def test_odd_but_readable_values_are_tolerated() -> None:
     body = cassandra_response()
     body["dataCentres"][0]["numberOfNodes"] = "6"
