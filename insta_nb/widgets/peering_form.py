@@ -210,8 +210,9 @@ class PeeringForm(w.VBox):
                 body = json.dumps(self.session.preview_vpc_peering(spec), indent=2)
         except Exception as exc:  # bad input must never break the form
             self._problems = {"general": f"Cannot build the request: {type(exc).__name__}"}
-        target = f"POST /provisioning/v1/vpc-peering/{dc.id if dc else '{cdcId}'}"
-        self.preview_box.set_title(0, f"Request body: {target}")
+        # The path is v1's; another API's backend sends its own (the body comes from it).
+        target = f": POST /provisioning/v1/vpc-peering/{dc.id if dc else '{cdcId}'}"
+        self.preview_box.set_title(0, "Request body" + (target if self.session.api == "v1" else ""))
         self.preview.value = (
             f'<pre style="margin:0;font-size:12px;color:{TONES["text"]};'
             f'white-space:pre-wrap;">{esc(body)}</pre>'
