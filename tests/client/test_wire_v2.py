@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from insta_nb import errors
-from insta_nb.backends.v2 import parse, wire
+from insta_nb.backends.v2 import parse, peering, wire
 from insta_nb.models import ClusterStatus, FirewallRuleSpec
 from insta_nb.products import Product, ZookeeperNodes
 from tests.client.v2_examples import (
@@ -180,6 +180,16 @@ HOSTILE: list[Any] = [
     {"id": CLUSTER_ID, "dataCentres": [{"nodes": "x"}]},
     {"id": CLUSTER_ID, "dataCentres": [{"nodes": [7]}]},
 ]
+
+
+def test_json_nested_deeper_than_python_copies_is_the_toolkits_error() -> None:
+    deep = json.loads("[" * 900 + "]" * 900)
+    body = cassandra_response()
+    body["dataCentres"][0]["nodes"][0]["extra"] = deep
+    with pytest.raises(errors.UnexpectedResponseError):
+        parse.parse_cluster(body, "cassandra")
+    with pytest.raises(errors.UnexpectedResponseError):
+        peering.parse_peer({"id": "p", "deep": deep})
 
 
 @pytest.mark.parametrize("body", HOSTILE, ids=repr)

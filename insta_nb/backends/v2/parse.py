@@ -116,7 +116,10 @@ def _required_id(item: Mapping[str, Any], what: str, body: Any) -> str:
 
 
 def _raw(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: copy.deepcopy(v) for k, v in item.items() if k not in _SECRETS}
+    try:
+        return {k: copy.deepcopy(v) for k, v in item.items() if k not in _SECRETS}
+    except RecursionError:  # JSON nested deeper than Python can copy
+        raise _unexpected("the body is nested too deeply", None) from None
 
 
 def _accounts(body: Any, key: str, what: str) -> list[Mapping[str, Any]]:

@@ -85,6 +85,13 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _copy(body: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        return copy.deepcopy(dict(body))
+    except RecursionError:  # JSON nested deeper than Python can copy
+        raise _unexpected("the VPC peer is nested too deeply", None) from None
+
+
 def parse_peer(body: Any) -> VpcPeering:
     """One peer: ``{id, cdcId, peerAwsAccountId, peerVpcId, peerSubnets, peerRegion,
     dataCentreVpcId, statusCode}``."""
@@ -108,7 +115,7 @@ def parse_peer(body: Any) -> VpcPeering:
         peer_account_id=_text(body.get("peerAwsAccountId")),
         peer_region=_text(body.get("peerRegion")),
         vpc_id=_text(body.get("dataCentreVpcId")),
-        raw=copy.deepcopy(dict(body)),
+        raw=_copy(body),
     )
 
 
