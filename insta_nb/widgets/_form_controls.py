@@ -204,14 +204,17 @@ class FormControls:
             button_style="primary",
             tooltip="Send the create request",
             disabled=True,
-            layout=w.Layout(width="auto"),
+            # Never squeezed by a long outcome next to it ("Crea…").
+            layout=w.Layout(width="auto", min_width="150px", flex="0 0 auto"),
         )
-        self.outcome = w.HTML(layout=w.Layout(margin="0 0 0 8px"))
+        self.outcome = w.HTML(layout=w.Layout(margin="0 0 0 8px", flex="1 1 240px"))
         self.preview = w.HTML()
         self.preview_box = w.Accordion(
             [self.preview], titles=("Request body: POST /provisioning/v1/extended/",)
         )
-        self.preview_box.selected_index = 0
+        # Closed at first: open, it is taller than the form and pushed Create below the
+        # fold wherever it wrapped under the fields.
+        self.preview_box.selected_index = None
 
     def _layout(self) -> list[w.Widget]:
         m = self.messages
@@ -241,7 +244,10 @@ class FormControls:
                 w.HBox([self.rule_types], layout=w.Layout(margin="0 0 0 144px")),
                 self.rules_box,
                 m["general"],
-                w.HBox([self.submit, self.outcome], layout=w.Layout(align_items="center")),
+                w.HBox(
+                    [self.submit, self.outcome],
+                    layout=w.Layout(align_items="center", flex_flow="row wrap"),
+                ),
             ],
             layout=w.Layout(flex="1 1 560px"),
         )

@@ -73,6 +73,9 @@ class CreateForm(SnapshotDisplay, FormControls, w.VBox):
         self._unsubscribe: Callable[[], None] = _nothing
         self._in_flight = False
         self._problems: dict[str, str] = {}
+        #: Slots whose first problems are not shown yet: nobody has touched them (an empty
+        #: name is not an error before anyone typed). Create, or a change there, shows them.
+        self._pristine: set[str] | None = None
         self._api_errors: dict[str, str] = {}
         self._submitted: dict[str, tuple[Any, ...]] = {}
         self._key_ids: set[str] | None = None
@@ -98,10 +101,19 @@ class CreateForm(SnapshotDisplay, FormControls, w.VBox):
         if load_keys:
             self.reload_keys()
         self.revalidate()
+        self._pristine = {slot_of(field) for field in self._problems}
+        self._draw_messages()
 
     # --- building ---------------------------------------------------------------------
 
     def _wire(self) -> None:
+        touched = {
+            self.name: "name", self.network: "network", self.racks: "racks",
+            self.nodes_per_rack: "racks", self.redis_masters: "options",
+            self.redis_replicas: "options", self.size: "size", self.sla: "sla",
+        }  # fmt: skip
+        for control, slot in touched.items():  # before _on_any: the redraw shows it
+            control.observe(lambda _, s=slot: self._touch(s), names="value")
         for control in (
             self.name, self.version, self.region, self.size, self.racks, self.nodes_per_rack,
             self.network, self.sla, self.private, self.pci, self.key, self.force,
@@ -393,10 +405,16 @@ class CreateForm(SnapshotDisplay, FormControls, w.VBox):
                 live[field] = message
         return live
 
+    def _touch(self, slot: str) -> None:
+        if self._pristine:
+            self._pristine.discard(slot)
+
     def _draw_messages(self) -> None:
         by_slot: dict[str, list[tuple[str, str]]] = {s: [] for s in SLOT_NAMES}
         for field, message in self._problems.items():
-            by_slot[slot_of(field)].append((message, "warn"))
+            slot = slot_of(field)
+            if self._pristine is None or slot not in self._pristine:
+                by_slot[slot].append((message, "warn"))
         for field, message in self._live_api_errors().items():
             by_slot[slot_of(field)].append((f"API: {message}", "error"))
         cidr_problem = self._cidr_problem(self.rule_cidr.value)
@@ -446,6 +464,7 @@ class CreateForm(SnapshotDisplay, FormControls, w.VBox):
     def _on_submit(self, _: object = None) -> None:
         if self._in_flight or self._closed:
             return  # a second click while the first is on its way does nothing
+        self._pristine = set()  # Create pressed: every problem is shown
         self.revalidate()
         if self._problems or self.session.read_only:
             return

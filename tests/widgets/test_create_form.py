@@ -79,8 +79,12 @@ def test_pci_is_offered_only_on_aws_without_spark_or_zeppelin(form: CreateForm) 
 
 
 def test_messages_appear_next_to_each_field_as_you_type(form: CreateForm) -> None:
-    assert form.slot_messages()["name"] == "Enter a cluster name."
+    assert form.slot_messages()["name"] == ""  # nothing typed yet is not an error yet
     assert form.submit.disabled
+    assert form.submit.tooltip == "Fix 1 problem(s) first"
+    form.name.value = "x"
+    form.name.value = ""
+    assert form.slot_messages()["name"] == "Enter a cluster name."  # touched, then emptied
     form.name.value = "bad name!"
     assert "letters, digits" in form.slot_messages()["name"]
     form.name.value = "good_name"
@@ -265,3 +269,23 @@ def test_closing_cancels_the_forms_queued_requests(world: World) -> None:
 )
 def test_api_fields_map_to_form_slots(field: str, slot: str) -> None:
     assert slot_of(field) == slot
+
+
+def test_an_untouched_empty_name_is_shown_once_create_is_pressed(world: World) -> None:
+    form = CreateForm(world.session, bridge=world.bridge())
+    form.bridge.drain()
+    assert form.slot_messages()["name"] == ""
+    assert form.preview_box.selected_index is None  # the request body starts collapsed
+    form._on_submit()  # Create (e.g. pressed while disabled): says what is missing
+    assert form.slot_messages()["name"] == "Enter a cluster name."
+    form.bridge.drain()
+    assert world.sent("POST") == 0
+    form.close()
+
+
+def test_the_create_button_keeps_its_width_next_to_a_long_outcome(form: CreateForm) -> None:
+    layout = form.submit.layout
+    assert layout.flex == "0 0 auto"  # never shrinks to "Crea…"
+    assert layout.min_width
+    form._show_outcome("ok", "✓ " + "a long outcome message " * 10)
+    assert form.submit.layout.flex == "0 0 auto"

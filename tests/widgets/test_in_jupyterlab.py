@@ -56,7 +56,8 @@ def test_create_from_the_form_then_see_it_and_ask_to_delete_it(
     form = outputs(page, ".insta-nb-create-form")
     submit = form.locator("button", has_text="Create cluster")
     expect(submit).to_be_disabled()
-    expect(form).to_contain_text("Enter a cluster name.")
+    expect(submit).to_have_attribute("title", "Fix 1 problem(s) first")
+    expect(form).not_to_contain_text("Enter a cluster name.")  # no error before any typing
     form.locator("input[placeholder='e.g. orders_cassandra']").fill("from_browser")
     expect(form).not_to_contain_text("Enter a cluster name.")
     expect(form).to_contain_text('"clusterName": "from_browser"')
