@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from insta_nb import errors
 from insta_nb.environment.events import EventListener, Step
 from insta_nb.environment.records import EnvironmentRecord, EnvironmentRecords
 from insta_nb.environment.teardown import Made
@@ -72,6 +73,7 @@ class Provisioner(Made):
         # Whatever that process was doing when it stopped, its last peering may be unrecorded.
         made._peering_unsure = record.state != "up"
         made._by_name = record.cluster_id is None
+        made._recorded = True
         return made
 
     # --- up ---------------------------------------------------------------------------------
@@ -85,7 +87,7 @@ class Provisioner(Made):
         check_environment(self.session, spec)
         self.emit(Step.CHECK, "done", "nothing refused; nothing sent yet")
         now = self.session.now()
-        self._records.put(
+        existing = self._records.claim(
             EnvironmentRecord(
                 key=self._key,
                 name=self.name,
@@ -96,6 +98,17 @@ class Provisioner(Made):
                 since=now,
             )
         )
+        if existing is not None:
+            # Its record is how `env down` finds it: never overwrite it.
+            raise errors.ValidationError(
+                {
+                    "name": f"an environment named {self.name!r} is already recorded here "
+                    f"({existing.state}, cluster {existing.cluster_id or existing.cluster_name})"
+                    f": remove it with `insta-nb env down {self.name}` (`env list` drops it "
+                    "if its cluster is gone), or choose another name — nothing was sent"
+                }
+            )
+        self._recorded = True
         await self._create(spec)
         assert self.cluster_id is not None
         for i, rule in enumerate(spec.firewall_rules):

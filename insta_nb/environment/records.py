@@ -85,6 +85,15 @@ class EnvironmentRecords(ABC):
             records[:] = [r for r in records if not (r.key == record.key and r.name == record.name)]
             records.append(record)
 
+    def claim(self, record: EnvironmentRecord) -> EnvironmentRecord | None:
+        """Write ``record`` unless one of its name exists: then return that one instead."""
+        with self._locked() as records:
+            for r in records:
+                if r.key == record.key and r.name == record.name:
+                    return r
+            records.append(record)
+            return None
+
     def update(self, key: str, name: str, **changes: Any) -> None:
         with self._locked() as records:
             for i, r in enumerate(records):

@@ -83,6 +83,8 @@ class Made:
         #: stopped before its create's outcome was known).
         self._by_name = False
         self._up_task: asyncio.Task[object] | None = None
+        #: The record is ours to update and remove (never another environment's).
+        self._recorded = False
 
     def emit(self, step: Step, state: str, message: str = "") -> None:
         if self._on_event is None:
@@ -93,7 +95,8 @@ class Made:
             log.exception("environment listener failed")
 
     def _save(self, **changes: object) -> None:
-        self._records.update(self._key, self.name, updated=self.session.now(), **changes)
+        if self._recorded:
+            self._records.update(self._key, self.name, updated=self.session.now(), **changes)
 
     # --- down -------------------------------------------------------------------------------
 
@@ -113,7 +116,8 @@ class Made:
             await self._delete_peerings(report)
             await self._delete_cluster(report)
         if report.complete:
-            self._records.remove(self._key, self.name)
+            if self._recorded:
+                self._records.remove(self._key, self.name)
             self.emit(Step.TEARDOWN, "done", "; ".join(report.removed) or "nothing to remove")
         else:
             self._save(state="teardown incomplete", left=tuple(report.left))

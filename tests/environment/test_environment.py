@@ -328,3 +328,22 @@ def test_a_create_interrupted_after_it_was_sent_is_still_torn_down() -> None:
     finally:
         unsubscribe()
         world.close()
+
+
+def test_a_second_environment_of_a_recorded_name_is_refused_and_the_first_kept(
+    world: EnvWorld,
+) -> None:
+    with world.session.sync.environment(env_spec(), keep=True) as first:
+        pass
+    before = len(world.sim.log)
+    with (
+        pytest.raises(errors.ValidationError, match="already recorded") as caught,
+        world.session.sync.environment(env_spec()),
+    ):
+        pytest.fail("the block must not run")
+    assert "name" in caught.value.field_errors
+    assert len(world.sim.log) == before  # nothing sent
+    [entry] = world.session.sync.list_environments()
+    assert (entry.name, entry.cluster_id, entry.state) == ("ci", first.cluster_id, "up")
+    world.session.sync.teardown_environment("ci")
+    assert world.undeleted() == []
