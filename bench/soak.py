@@ -210,6 +210,7 @@ class Figures:
     p50_slots: float = 0.0
     p95_slots: float = 0.0
     notes: list[str] = field(default_factory=list)
+    failure_notes: list[str] = field(default_factory=list)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -244,6 +245,7 @@ def evaluate(sim: Any, reports: list[dict[str, Any]], interval: float) -> Figure
                     figures.notes.append(lost_note(f"completed but {missing}", op, report, sim))
             elif outcome == "failed":
                 figures.failed_visible += 1
+                figures.failure_notes.append(lost_note("failed visibly", op, report, sim))
                 if op["kind"] == "create" and by_name.get(op["name"]):
                     state, adopted = states.get(op["name"], (None, None))
                     ids = [r.id for r in by_name[op["name"]]]
@@ -444,6 +446,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--min-sim-minutes", type=float, default=10.0)
     parser.add_argument("--deadline", type=float, default=600.0, help="real seconds, at most")
+    parser.add_argument(
+        "--explain-failures",
+        action="store_true",
+        help="also print each visible failure's note (with the simulator's record) to stderr",
+    )
     args = parser.parse_args(argv)
     if args.command == "worker":
         return worker_main(args)
@@ -462,6 +469,9 @@ def main(argv: list[str] | None = None) -> int:
     # Always, every one: a rare loss must leave its evidence in the run's log.
     for note in figures.notes:
         print(note, file=sys.stderr, flush=True)
+    if args.explain_failures:
+        for note in figures.failure_notes:
+            print(note.replace("LOST", "FAILED", 1), file=sys.stderr, flush=True)
     print(f"  ran {extra['real_seconds']} s real = {extra['simulated_minutes']} simulated minutes")
     print(f"  {extra['requests']} requests; faults injected: {extra['faults']}")
     print(f"  operations by kind: {extra['kinds']}; engines: {extra['engines']}")
