@@ -1,11 +1,11 @@
 """ipywidgets views over the service: the only code of insta_nb that imports ipywidgets.
 
 Module map: ``_bridge`` (the one place that touches loops and threads), ``create_form``,
-``cluster_table`` with ``cluster_row`` and ``delete_confirm``, ``queue_view``,
-``banner``, ``snapshot`` (static HTML/text renderings) and ``dashboard``. Row details
-plug-ins (``row_extensions``), added to every table by ``row_features``: VPC peering
-(``peering_panel``, ``peering_line``, ``peering_form``, ``peering_delete``) and resize
-(``resize_panel``, ``resize_dialog``).
+``cluster_table`` (one page of rows, ``table_query`` and ``table_controls`` for filter,
+sort and pager, ``_table_watch`` for its refreshes, ``_table_style`` for its CSS) with
+``cluster_row``, ``row_details``, ``delete_confirm`` and ``bulk_delete``, the row plug-in
+point ``row_extensions`` (:class:`RowAction`, :class:`RowPanel`), ``queue_view``,
+``banner``, ``snapshot`` (static HTML/text renderings) and ``dashboard``.
 """
 
 from __future__ import annotations
@@ -14,5 +14,15 @@ from insta_nb.widgets.cluster_table import ClusterTable
 from insta_nb.widgets.create_form import CreateForm
 from insta_nb.widgets.dashboard import Dashboard, dashboard
 from insta_nb.widgets.queue_view import QueueView
+from insta_nb.widgets.row_extensions import RowAction, RowContext, RowPanel
 
-__all__ = ["ClusterTable", "CreateForm", "Dashboard", "QueueView", "dashboard"]
+__all__ = [
+    "ClusterTable",
+    "CreateForm",
+    "Dashboard",
+    "QueueView",
+    "RowAction",
+    "RowContext",
+    "RowPanel",
+    "dashboard",
+]
