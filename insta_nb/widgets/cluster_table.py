@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
 from insta_nb.frame import clusters_frame
 from insta_nb.session import ClusterRow, EngineSnapshot, ServiceEvent, Watch
 from insta_nb.widgets._bridge import Bridge
+from insta_nb.widgets._table_selection import TableSelection
 from insta_nb.widgets._table_style import style_widget
 from insta_nb.widgets._table_watch import REFRESH_CHOICES, TableWatching
 from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.banner import Banner
-from insta_nb.widgets.bulk_delete import BulkDeleteConfirm
 from insta_nb.widgets.cluster_row import ClusterRowView, header_html, text_cells
 from insta_nb.widgets.delete_confirm import DEFAULT_CONFIRM_TIMEOUT, SharedModels
 from insta_nb.widgets.row_details import RowDetails
@@ -49,7 +49,7 @@ TEXT_COLUMNS = (
 _ids = itertools.count(1)
 
 
-class ClusterTable(TableWatching, SnapshotDisplay, w.VBox):
+class ClusterTable(TableSelection, TableWatching, SnapshotDisplay, w.VBox):
     """Every cluster of the session's account, live, one page at a time.
 
     Args:
@@ -78,7 +78,6 @@ class ClusterTable(TableWatching, SnapshotDisplay, w.VBox):
         self._pool: list[ClusterRowView] = []
         self._shared = SharedModels()
         self._shown = 0
-        self._selected: set[str] = set()
         self._errors: dict[str, str] = {}
         self._actions: list[RowAction] = []
         self._panels: list[RowPanel] = []
@@ -88,21 +87,12 @@ class ClusterTable(TableWatching, SnapshotDisplay, w.VBox):
         self._snapshot: EngineSnapshot | None = None
         self._poll_error: str | None = None
         self._refreshed = False
-        self._quiet_select = False
         title = "Clusters" + (" — embedded simulator" if session.is_simulated else "")
         self.title = w.HTML(f"<b>{esc(title)}</b>")
         self._build_watch_controls()
         self.controls = TableControls(self._on_query, page_size=page_size)
         self.banner = Banner(self.bridge.timers)
-        self.select_all = w.Checkbox(
-            value=False,
-            indent=False,
-            description="",
-            tooltip="Select every cluster on this page",
-            layout=w.Layout(width="28px"),
-        )
-        self.select_all.add_class("inb-pick")
-        self.select_all.observe(self._on_select_all, names="value")
+        self._build_selection_controls()
         self.header = w.HTML(header_html())
         self.header.add_class("inb-cellbox")
         # Invisible twins of a row's buttons: the header's cells get exactly the width a
@@ -123,17 +113,6 @@ class ClusterTable(TableWatching, SnapshotDisplay, w.VBox):
         ]
         self.head_row = w.HBox(
             [self.select_all, self.header, *ghosts], _dom_classes=("inb-row", "inb-head-row")
-        )
-        self.delete_selected = w.Button(
-            description="Delete selected (0)",
-            icon="trash",
-            tooltip="Delete the selected clusters (asks once, listing every name)",
-            disabled=True,
-            layout=w.Layout(width="auto"),
-        )
-        self.delete_selected.on_click(self._on_delete_selected)
-        self.bulk = BulkDeleteConfirm(
-            self._delete_many, self.bridge.timers, timeout=confirm_timeout
         )
         self.empty_html = w.HTML(toned("Loading the cluster list…", "muted"))
         self.rows_box = w.VBox([])
@@ -212,8 +191,7 @@ class ClusterTable(TableWatching, SnapshotDisplay, w.VBox):
         if self._closed:
             return
         self._rows = {r.id: r for r in rows}
-        for gone in [i for i in self._selected if i not in self._rows]:
-            self._selected.discard(gone)
+        self._forget_selected(self._rows)
         for gone in [i for i in self._errors if i not in self._rows]:
             del self._errors[gone]
         self._listed = True
@@ -279,59 +257,6 @@ class ClusterTable(TableWatching, SnapshotDisplay, w.VBox):
     def dataframe(self) -> pd.DataFrame:
         """Every row (all pages), as a new DataFrame (changing it changes nothing here)."""
         return clusters_frame(self._rows.values())
-
-    # --- selection ---------------------------------------------------------------------------
-
-    @property
-    def selected(self) -> list[str]:
-        """Ids of the selected clusters (on any page)."""
-        return sorted(self._selected)
-
-    def is_selected(self, cluster_id: str) -> bool:
-        """Whether ``cluster_id`` is selected (a row asks when it is drawn)."""
-        return cluster_id in self._selected
-
-    def select(self, cluster_id: str, selected: bool) -> None:
-        """Select or unselect one cluster (a row's checkbox calls this)."""
-        if selected:
-            self._selected.add(cluster_id)
-        else:
-            self._selected.discard(cluster_id)
-        self._draw_selection()
-
-    def _on_select_all(self, change: dict[str, Any]) -> None:
-        if self._quiet_select:
-            return
-        for view in self._pool[: self._shown]:
-            self.select(view.cluster_id, bool(change["new"]))
-            view.set_picked(bool(change["new"]))
-
-    def _draw_selection(self) -> None:
-        shown = [v.cluster_id for v in self._pool[: self._shown]]
-        self._quiet_select = True
-        try:
-            self.select_all.value = bool(shown) and all(i in self._selected for i in shown)
-        finally:
-            self._quiet_select = False
-        count = len(self._selected)
-        self.delete_selected.description = f"Delete selected ({count})"
-        read_only = self.session.read_only
-        self.delete_selected.disabled = not count or read_only
-        if read_only:
-            self.delete_selected.tooltip = "The API key is read-only: deleting is not possible"
-
-    def _on_delete_selected(self, _: object = None) -> None:
-        rows = [self._rows[i] for i in self.selected if i in self._rows]
-        if rows and not self.session.read_only:
-            self.bulk.ask(sorted(rows, key=lambda r: ((r.name or r.id).casefold(), r.id)))
-
-    def _delete_many(self, cluster_ids: list[str]) -> None:
-        for cluster_id in cluster_ids:
-            self.delete(cluster_id)
-            self._selected.discard(cluster_id)
-        for view in self._pool[: self._shown]:
-            view.set_picked(view.cluster_id in self._selected)
-        self._draw_selection()
 
     # --- actions ----------------------------------------------------------------------------
 
