@@ -84,9 +84,14 @@ class TableSelection:
     def _on_select_all(self, change: dict[str, Any]) -> None:
         if self._quiet_select:
             return
+        picked = bool(change["new"])
         for view in self._pool[: self._shown]:
-            self.select(view.cluster_id, bool(change["new"]))
-            view.set_picked(bool(change["new"]))
+            if picked:
+                self._selected.add(view.cluster_id)
+            else:
+                self._selected.discard(view.cluster_id)
+            view.set_picked(picked)
+        self._draw_selection()
 
     def _draw_selection(self) -> None:
         shown = [v.cluster_id for v in self._pool[: self._shown]]
