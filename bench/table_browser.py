@@ -24,6 +24,7 @@ The kernels import insta_nb from this script's repository (``PYTHONPATH``), so a
 run stops by itself. The last line printed is one JSON object.
 
 Run: ``.venv/bin/python bench/table_browser.py [--sizes 10 100 500] [--repeats 3] [--voila]``
+(``--only-voila`` skips JupyterLab).
 """
 
 from __future__ import annotations
@@ -189,11 +190,24 @@ def run_voila(browser: Browser, server: JupyterServer, notebook: str, n: int) ->
     try:
         page.add_init_script(OBSERVER_JS % n)
         page.goto(server.notebook_url(notebook), wait_until="commit", timeout=TIMEOUT_S * 1000)
-        page.wait_for_function(DONE_JS, timeout=TIMEOUT_S * 1000, polling=50)
+        try:
+            page.wait_for_function(DONE_JS, timeout=TIMEOUT_S * 1000, polling=50)
+        except Exception:
+            shot = server.base_dir.parent / f"timeout-voila-{n}.png"
+            page.screenshot(path=str(shot))
+            print(f"  timed out; screenshot {shot}; server log:\n{server.log_tail(30)}")
+            raise
         page.wait_for_timeout(300)
         return result(page, 0.0)  # performance.now() counts from the navigation's start
     finally:
+        # Voila shuts a page's kernel down on unload: let it, or kernels pile up.
+        page.close(run_before_unload=True)
         page.context.close()
+        deadline = time.monotonic() + 10
+        while server.kernel_pids() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if server.kernel_pids():
+            print(f"  warning: Voila kernels still running: {server.kernel_pids()}")
 
 
 def measure(
@@ -241,8 +255,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--voila", action="store_true", help="also measure in Voila")
+    parser.add_argument("--only-voila", action="store_true", help="measure in Voila only")
     args = parser.parse_args()
-    apps = ["lab", "voila"] if args.voila else ["lab"]
+    apps = ["voila"] if args.only_voila else ["lab", "voila"] if args.voila else ["lab"]
     code = describe_code()
     print(f"table code: {code}")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()}")
