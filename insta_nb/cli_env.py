@@ -152,7 +152,11 @@ def _sigterm_is_ctrl_c() -> None:
 def _run_up(args: argparse.Namespace) -> int:
     from insta_nb.environment_spec import load_environment
 
-    command = [a for a in args.command if a != "--"] if args.command else []
+    try:
+        command, keep = _command_and_keep(args.command, args.keep)
+    except ValueError as exc:
+        _say(str(exc))
+        return USAGE
     try:
         spec = load_environment(args.file)
         session = _connect()
@@ -163,11 +167,27 @@ def _run_up(args: argparse.Namespace) -> int:
         _say(str(exc))
         return USAGE
     _sigterm_is_ctrl_c()
-    env = session.sync.environment(spec, keep=args.keep, on_event=_Progress())
+    env = session.sync.environment(spec, keep=keep, on_event=_Progress())
     try:
-        return _up(env, command, args.keep, spec.name)
+        return _up(env, command, keep, spec.name)
     finally:
         session.close()
+
+
+def _command_and_keep(rest: list[str], keep: bool) -> tuple[list[str], bool]:
+    """Split what followed FILE: ``--keep`` first, then the command (after ``--``).
+
+    argparse hands everything after the positional FILE over as one remainder (having
+    dropped a ``--`` right after FILE), so ``up env.toml --keep`` would otherwise run
+    ``--keep`` as a command.
+    """
+    while rest and rest[0] == "--keep":
+        keep, rest = True, rest[1:]
+    if rest and rest[0] == "--":
+        return rest[1:], keep
+    if rest and rest[0].startswith("-"):
+        raise ValueError(f"unknown option {rest[0]!r}: give the command after --")
+    return rest, keep
 
 
 def _up(env: SyncEnvironment, command: list[str], keep: bool, name: str) -> int:

@@ -135,7 +135,7 @@ def test_up_with_a_command_provisions_runs_it_and_tears_down(cli: Cli) -> None:
 
 
 def test_keep_then_list_and_down_from_other_processes(cli: Cli) -> None:
-    up = cli.run("up", "--keep", cli.file())
+    up = cli.run("up", cli.file(), "--keep")  # as the README writes it
     assert up.returncode == 0, up.stderr
     assert cli.undeleted() == ["ci_db"]
     listed = cli.run("list", "--json")
@@ -166,6 +166,13 @@ def test_a_bad_file_exits_2_naming_each_key_and_sends_nothing(cli: Cli) -> None:
     assert "cluster.data_centre" in unknown.stderr
     assert [r for r in cli.sim.log if r.method != "GET"] == []
     assert "Traceback" not in bad.stderr + unknown.stderr
+
+
+def test_an_unknown_option_is_a_usage_error(cli: Cli) -> None:
+    done = cli.run("up", cli.file(), "--kep")
+    assert done.returncode == 2
+    assert "unknown option '--kep'" in done.stderr
+    assert cli.sim.log == []
 
 
 def test_a_failing_command_exits_4_after_teardown(cli: Cli) -> None:
