@@ -79,6 +79,12 @@ class EnvWorld:
         """Names of the clusters the simulator holds that nobody asked to delete."""
         return [c.name for c in self.sim.cluster_records() if c.deleted_at is None]
 
+    def sent(self, method: str, fragment: str) -> int:
+        """How many applied requests had this method and path fragment."""
+        return sum(
+            1 for r in self.sim.log if r.method == method and fragment in r.path and r.applied
+        )
+
     def created(self) -> list[str]:
         """Names of every cluster ever created, in order (a duplicate shows twice)."""
         return [c.name for c in self.sim.cluster_records()]

@@ -347,3 +347,23 @@ def test_a_second_environment_of_a_recorded_name_is_refused_and_the_first_kept(
     assert (entry.name, entry.cluster_id, entry.state) == ("ci", first.cluster_id, "up")
     world.session.sync.teardown_environment("ci")
     assert world.undeleted() == []
+
+
+def test_a_peering_whose_outcome_is_unknown_is_found_and_deleted(world: EnvWorld) -> None:
+    def on_event(event: EnvironmentEvent) -> None:
+        if event.step is Step.PEERING and event.state == "started":
+            # From here the API applies what it gets and answers 502 (until teardown).
+            world.sim.faults.error_rate_5xx = 1.0
+            world.sim.faults.error_after_apply = 1.0
+            world.sim.faults.error_codes = (502,)
+        if event.step is Step.TEARDOWN and event.state == "started":
+            world.sim.faults.error_rate_5xx = 0.0
+
+    with (
+        pytest.raises(errors.ServerError),
+        world.session.sync.environment(env_spec(), on_event=on_event),
+    ):
+        pytest.fail("the block must not run")
+    assert world.sent("POST", "vpc-peering") == 1
+    assert world.sent("DELETE", "vpc-peering") == 1  # its id was never returned: listed
+    assert world.undeleted() == []
