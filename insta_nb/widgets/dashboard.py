@@ -13,8 +13,8 @@ import ipywidgets as w
 from insta_nb.widgets._bridge import Bridge
 from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.cluster_table import ClusterTable
-from insta_nb.widgets.create_form import CreateForm
 from insta_nb.widgets.delete_confirm import DEFAULT_CONFIRM_TIMEOUT
+from insta_nb.widgets.product_form import create_form_for
 from insta_nb.widgets.queue_view import QueueView
 from insta_nb.widgets.row_features import add_row_features
 from insta_nb.widgets.snapshot import TONES, SnapshotDisplay, esc
@@ -53,7 +53,7 @@ class Dashboard(SnapshotDisplay, w.VBox):
             session, bridge=self.bridge, confirm_timeout=confirm_timeout, watch=watch
         )
         add_row_features(self.table)  # VPC peering and Resize in every row's details
-        self.form = CreateForm(session, bridge=self.bridge)
+        self.form = create_form_for(session, bridge=self.bridge)  # v1 bundles or v2 products
         self.queue = QueueView(session, bridge=self.bridge)
         self.notice = w.HTML(self._notice_html(), layout=w.Layout(margin="0 0 4px 0"))
         if not session.is_simulated:
