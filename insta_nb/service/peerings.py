@@ -160,7 +160,17 @@ class Peerings:
             DeadlineExceededError: ``timeout`` seconds passed.
         """
         ctx = self._ctx
-        wanted = frozenset(until)
+        ctx.backend.check_id(data_centre_id, "clusterDataCentreId")
+        ctx.backend.check_id(peering_id, "vpcPeeringId")
+        # NaN would never compare as passed: the wait would never end.
+        if not isinstance(timeout, int | float) or not timeout >= 0:
+            raise errors.ValidationError({"timeout": "Give seconds to wait: a number, 0 or more."})
+        try:
+            wanted = frozenset(PeeringStatus(s) for s in until)
+        except (TypeError, ValueError):
+            raise errors.ValidationError(
+                {"until": f"Give peering statuses, e.g. {PeeringStatus.ACTIVE!r}."}
+            ) from None
         if not wanted:
             raise errors.ValidationError({"until": "Give at least one status to wait for."})
         end = ctx.clock.monotonic() + timeout

@@ -294,3 +294,24 @@ def test_the_queue_view_names_each_request_in_words(world: World) -> None:
         "resize demo_cluster to t3.medium-v2",
     } <= set(labels)
     assert any(label.startswith("delete VPC peering ") for label in labels)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"until": {PeeringStatus.ACTIVE}, "timeout": float("nan")}, "timeout"),
+        ({"until": {PeeringStatus.ACTIVE}, "timeout": -1.0}, "timeout"),
+        ({"until": (), "timeout": 10.0}, "until"),
+        ({"until": ["ACTIVE!"], "timeout": 10.0}, "until"),
+    ],
+)
+def test_a_wait_that_could_never_end_or_never_match_is_refused_unsent(
+    world: World, kwargs: dict[str, object], field: str
+) -> None:
+    async def body() -> None:
+        with pytest.raises(errors.ValidationError) as caught:
+            await world.drive(world.service.peerings.wait("cdc-1", "p-1", **kwargs))  # type: ignore[arg-type]
+        assert set(caught.value.field_errors) == {field}
+
+    run(body, world)
+    assert world.sim.log == []
