@@ -39,7 +39,7 @@ def test_the_committed_notebooks_are_clean() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["quickstart", "teaching-rate-limits", "automated-test-environment"]
+    "name", ["quickstart", "teaching-rate-limits", "automated-test-environment", "v1-and-v2"]
 )
 def test_notebook_runs_and_saves_no_secret(
     name: str, run_notebook: NotebookRunner, tmp_path: Path
