@@ -13,6 +13,7 @@ import ipywidgets as w
 
 from insta_nb import catalog
 from insta_nb.widgets._form_fields import SLOT_NAMES
+from insta_nb.widgets._table_style import style_widget
 from insta_nb.widgets.snapshot import esc
 
 if TYPE_CHECKING:
@@ -252,6 +253,7 @@ class FormControls:
             layout=w.Layout(flex="1 1 560px"),
         )
         return [
+            style_widget(),
             w.HTML(f"<b>{esc(title)}</b>"),
             w.HBox(
                 [fields, w.Box([self.preview_box], layout=w.Layout(flex="1 1 360px"))],

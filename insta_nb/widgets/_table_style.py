@@ -7,9 +7,11 @@ provider · region · node size · SLA tier wrapped under them) and becomes one 
 cluster with a column each once the table is at least :data:`WIDE_AT` pixels wide.
 Frontends without container queries keep the narrow layout, which always fits.
 
-The rules are scoped under ``.insta-nb-cluster-table`` / ``.insta-nb-dashboard`` so
-nothing leaks into the rest of the notebook. Colours are JupyterLab variables with
-fallbacks for other frontends.
+The rules are scoped under ``.insta-nb-cluster-table``, ``.insta-nb-create-form`` and
+``.insta-nb-dashboard`` so nothing leaks into the rest of the notebook. The last rules
+lift text that ipywidgets draws in its secondary colour (inactive tab titles, a closed
+accordion's title) to the primary one: in the dark theme it reads as disabled (4.2:1).
+Colours are JupyterLab variables with fallbacks for other frontends.
 """
 
 from __future__ import annotations
@@ -70,6 +72,9 @@ TABLE_CSS = f"""
   {_T} .inb-more > span {{ overflow: hidden; text-overflow: ellipsis; }}
   {_T} .inb-more > span + span::before {{ content: none; }}
   {_T} .inb-more > .inb-wait {{ grid-column: span 3; }}
+}}
+.insta-nb-create-form .jupyter-widget-Collapse-header {{
+  color: var(--jp-ui-font-color1, inherit);
 }}
 .insta-nb-dashboard .lm-TabBar-tab:not(.lm-mod-current) {{
   color: var(--jp-ui-font-color1, inherit); opacity: 1;
