@@ -12,6 +12,9 @@ run takes about a minute. Four measurements, in one run:
    in slots (a plain FIFO queue would make it wait for all 50).
 4. The simulator's own throughput with its limiter off: the server in its own process
    pinned to one core, the load from separate processes pinned to another core.
+5. A v1 and a v2 session (``connect(api=...)``) on one machine, talking to one host:
+   4 tasks each reading their own cluster 10 times through each session, paced together
+   by the host's one budget (``INSTA_NB_V2_PACE=shared``, the default).
 
 Human-readable lines first; the last line is one JSON object with the figures.
 
@@ -68,7 +71,10 @@ FIGURES = (
     "multiproc_429",
     "user_action_wait_slots",
     "simulator_rps",
+    "v1v2_limit_fraction",
+    "v1v2_429",
 )
+V2_TASKS, V2_PER_TASK = 4, 10
 
 
 # --- shared helpers ---------------------------------------------------------------------------
@@ -491,6 +497,75 @@ def wait_in_slots(sends: Sequence[float], submitted: float, sent: float) -> tupl
     return partial + len(after) - 1, len(after) - 1
 
 
+# --- 5. a v1 and a v2 session on one host ------------------------------------------------------
+
+
+@dataclass
+class Mixed:
+    fraction: float
+    rejected_429: int
+    completed: int
+    seconds: float
+    by_api: dict[str, int]
+    detail: str
+
+
+def bench_v1_and_v2(interval: float) -> Mixed:
+    """v1 and v2 sessions made by ``connect()`` to one simulator host, reading at once."""
+    import insta_nb
+    from insta_nb.products import KafkaClusterSpec, KafkaDataCentre
+
+    sim = strict_simulator(interval)
+    creds = sim.credentials
+    with sim.serve() as url, tempfile.TemporaryDirectory() as state:
+        os.environ["INSTA_NB_STATE_DIR"] = state  # the machine's slot file, in a scratch dir
+        auth = (creds.username, creds.api_key, url)
+        v1 = insta_nb.connect(*auth, interval=interval, api="v1", simulator=False)
+        v2 = insta_nb.connect(*auth, interval=interval, api="v2", simulator=False)
+
+        def kafka(name: str) -> KafkaClusterSpec:
+            dc = KafkaDataCentre(
+                name="AWS_VPC_US_EAST_1", region="US_EAST_1", network="10.1.0.0/16",
+                node_size="KFK-DEV-t4g.small-5", number_of_nodes=3,
+            )  # fmt: skip
+            return KafkaClusterSpec(name=name, version="3.5.1", data_centres=(dc,))
+
+        v1_ids = [v1.sync.create_cluster(spec(f"v1_{i}")) for i in range(V2_TASKS)]
+        v2_ids = [v2.sync.create_cluster(kafka(f"v2_{i}")) for i in range(V2_TASKS)]
+        first_read = len(sim.log)
+        done: list[float] = []
+
+        async def workload() -> float:
+            async def reads(session: insta_nb.Session, cluster_id: str) -> None:
+                for _ in range(V2_PER_TASK):
+                    await session.get_cluster(cluster_id)
+                    done.append(time.monotonic())
+
+            start = time.monotonic()
+            await asyncio.gather(*(reads(v1, c) for c in v1_ids), *(reads(v2, c) for c in v2_ids))
+            return time.monotonic() - start
+
+        seconds = asyncio.run(workload())
+        measured = list(sim.log)[first_read:]
+        for session, ids in ((v1, v1_ids), (v2, v2_ids)):
+            for cluster_id in ids:
+                session.sync.delete_cluster(cluster_id)
+            session.close()
+        os.environ.pop("INSTA_NB_STATE_DIR", None)
+    by_api = collections.Counter("v2" if "/v2" in r.path else "v1" for r in measured)
+    times = [r.time for r in measured]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    detail = (
+        f"{len(done)} reads ({dict(by_api)} requests at the simulator); arrival gaps min "
+        f"{min(gaps) * 1000:.1f} ms, mean {statistics.fmean(gaps) * 1000:.1f} ms "
+        f"(interval {interval * 1000:.0f} ms); all in {seconds:.2f} s"
+    )
+    return Mixed(
+        steady_fraction(done, interval), sim.stats.rejected_429, len(done), seconds,
+        dict(by_api), detail,
+    )  # fmt: skip
+
+
 # --- 4. simulator throughput ------------------------------------------------------------------
 
 
@@ -754,6 +829,15 @@ def bench_main(args: argparse.Namespace) -> int:
         # other processes on its core, as the lines above show).
         figures["simulator_rps"] = round(max(r.rps for r in runs))
 
+    if 5 in only:
+        section(f"5. a v1 and a v2 session on one host: {V2_TASKS} + {V2_TASKS} tasks × "
+                f"{V2_PER_TASK} reads")  # fmt: skip
+        mixed = timed(lambda: bench_v1_and_v2(interval))
+        print(f"   {mixed.fraction:.3f} of the limit, {mixed.rejected_429} × 429")
+        print(f"   {mixed.detail}")
+        figures["v1v2_limit_fraction"] = round(mixed.fraction, 3)
+        figures["v1v2_429"] = mixed.rejected_429
+
     print("\nload average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(json.dumps(figures))
     return 0
@@ -766,8 +850,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "--only",
         type=int,
         nargs="+",
-        choices=[1, 2, 3, 4],
-        default=[1, 2, 3, 4],
+        choices=[1, 2, 3, 4, 5],
+        default=[1, 2, 3, 4, 5],
         help="run only these measurements (the others are null in the JSON)",
     )
     parser.set_defaults(main=bench_main)
