@@ -100,6 +100,8 @@ class SpecField:
 
     @property
     def label(self) -> str:
+        if self.path == ("name",):
+            return "Cluster name"  # the data centre has a name too
         words = self.path[-1].replace("_", " ").capitalize()
         return words.replace("Sla ", "SLA ").replace("Pci ", "PCI ")
 
