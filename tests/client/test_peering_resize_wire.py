@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from insta_nb.backends.v1 import peerings, resizing
+from insta_nb.backends.v1 import peering_validation, peerings, resizing
 from insta_nb.errors import UnexpectedResponseError, ValidationError
 from insta_nb.models import ClusterDetails, ClusterStatus, DataCentre, Node, ResizeSpec
 from insta_nb.peering import (
@@ -66,23 +66,23 @@ def test_bodies_in_each_clouds_spelling() -> None:
     ],
 )
 def test_validation_names_the_api_fields(spec: Any, fields: set[str]) -> None:
-    assert set(peerings.validate_peering(spec)) == fields
+    assert set(peering_validation.validate_peering(spec)) == fields
 
 
 def test_subnets_overlapping_the_data_centre_are_refused_when_its_network_is_known() -> None:
     inside = AwsVpcPeeringSpec("vpc-0a1b2c3d", "123456789012", ("10.224.1.0/24",))
-    assert peerings.validate_peering(inside) == {}
-    problems = peerings.validate_peering(inside, data_centre_network="10.224.0.0/16")
+    assert peering_validation.validate_peering(inside) == {}
+    problems = peering_validation.validate_peering(inside, data_centre_network="10.224.0.0/16")
     assert "overlaps" in problems["peerSubnets"]
 
 
 def test_validation_never_raises_on_hostile_values() -> None:
     hostile = AwsVpcPeeringSpec(None, 12, object(), 3.5, "yes")  # type: ignore[arg-type]
-    problems = peerings.validate_peering(hostile)
+    problems = peering_validation.validate_peering(hostile)
     assert {"peerVpcId", "peerAccountId", "peerRegion", "addNetworkToFirewallRules"} <= set(
         problems
     )
-    assert set(peerings.validate_peering("nonsense")) == {"body"}  # type: ignore[arg-type]
+    assert set(peering_validation.validate_peering("nonsense")) == {"body"}  # type: ignore[arg-type]
 
 
 def test_request_bodies_written_for_terraform_are_read_loosely() -> None:

@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from insta_nb import catalog
-from insta_nb.backends.v1.peerings import peering_from_json, validate_peering
+from insta_nb.backends.v1.peering_validation import validate_peering
+from insta_nb.backends.v1.peerings import peering_from_json
 from insta_nb.errors import ValidationError
 from insta_nb.simulator import Simulator, SimulatorSettings
 from insta_nb.testing import FakeClock

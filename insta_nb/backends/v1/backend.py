@@ -16,7 +16,7 @@ import httpx
 
 from insta_nb import errors
 from insta_nb.backend import CreateSpec, Op, describe
-from insta_nb.backends.v1 import peerings, resizing, validation, wire
+from insta_nb.backends.v1 import peering_validation, peerings, resizing, validation, wire
 from insta_nb.backends.v1.client import ApiClient
 from insta_nb.config import DEFAULT_REQUEST_TIMEOUT
 from insta_nb.credentials import Credentials
@@ -125,7 +125,7 @@ class V1Backend:
     def validate_vpc_peering(
         self, spec: VpcPeeringSpec, *, data_centre_network: str | None = None
     ) -> dict[str, str]:
-        return peerings.validate_peering(spec, data_centre_network=data_centre_network)
+        return peering_validation.validate_peering(spec, data_centre_network=data_centre_network)
 
     def validate_resize(
         self, details: ClusterDetails, data_centre_id: str, spec: ResizeSpec
