@@ -10,6 +10,8 @@ A peering needs its data centre PROVISIONED or RUNNING (Terraform waits for that
 what the real API answers before is not known, so this answers 409 with a message
 that says what to wait for. A peering to a network the data centre already peers
 with (and that has not failed or gone) is refused with 409 as well.
+``addNetworkToFirewallRules`` opens each peer subnet to the bundle's main rule type
+(``CASSANDRA`` for Cassandra) at once.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from insta_nb.simulator.core import SimulatorCore
 from insta_nb.simulator.lifecycle import ClusterRec, DataCentreRec
 from insta_nb.simulator.networks import firewall_network_error
 from insta_nb.simulator.peering import PeeringBook, render_peering
+from insta_nb.simulator.plan import FirewallPlan
 from insta_nb.simulator.problems import Problems, show
 from insta_nb.simulator.responses import error, invalid, json_response, read_json
 
@@ -45,6 +48,8 @@ _UUID = re.compile(r"\A[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\Z")
 _GROUP = re.compile(r"\A[A-Za-z0-9_.()-]{0,89}[A-Za-z0-9_()-]\Z")
 _VNET = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9_]\Z")
 _MAX_SUBNETS = 50
+#: The firewall rule type that opens a bundle's main port, for addNetworkToFirewallRules.
+_RULE_TYPE = {"APACHE_CASSANDRA": "CASSANDRA"}
 
 #: Required text fields by provider: (field, pattern, what it must be).
 _REQUIRED: dict[str, tuple[tuple[str, re.Pattern[str], str], ...]] = {
@@ -206,6 +211,10 @@ class PeeringApi:
         if "peerRegion" in fields and fields["peerRegion"] is None:
             fields["peerRegion"] = dc.plan.region  # the reference: defaults to the CDC's
         rec = self.book.add(dc.id, dc.plan.provider, fields, self._own(dc), now)
+        if fields["addNetworkToFirewallRules"]:
+            kind = _RULE_TYPE.get(cluster.plan.main_bundle.name, cluster.plan.main_bundle.name)
+            for subnet in fields["peerSubnets"]:
+                self.core.store.add_rule(cluster, FirewallPlan("network", subnet, (kind,)), now)
         return json_response(202, {"id": rec.id})
 
     async def delete(self, request: Request) -> Response:

@@ -204,3 +204,12 @@ def test_unknown_ids_are_404(api: Harness) -> None:
     api.delete(f"{ROOT}/{cluster_id}")
     api.advance(61)
     assert api.get(f"{ROOT}/vpc-peering/{dc}").status_code == 404
+
+
+def test_add_network_to_firewall_rules_opens_the_subnets(api: Harness) -> None:
+    cluster_id, dc = provisioned_dc(api)
+    peer(api, dc, {**AWS_BODY, "peerSubnets": ["10.1.0.0/16", "10.2.0.0/16"],
+                   "addNetworkToFirewallRules": "true"})  # fmt: skip
+    rules = api.get(f"{ROOT}/{cluster_id}/firewallRules").json()
+    opened = {(r["network"], tuple(t["type"] for t in r["rules"])) for r in rules}
+    assert {("10.1.0.0/16", ("CASSANDRA",)), ("10.2.0.0/16", ("CASSANDRA",))} <= opened
