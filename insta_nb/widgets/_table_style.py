@@ -76,7 +76,7 @@ TABLE_CSS = f"""
 .insta-nb-create-form .jupyter-widget-Collapse-header {{
   color: var(--jp-ui-font-color1, inherit);
 }}
-.insta-nb-dashboard .lm-TabBar-tab:not(.lm-mod-current) {{
+.insta-nb-dashboard .jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab:not(.lm-mod-current) {{
   color: var(--jp-ui-font-color1, inherit); opacity: 1;
 }}
 .insta-nb-dashboard .lm-TabBar-tab:not(.lm-mod-current) .lm-TabBar-tabLabel {{
