@@ -397,7 +397,6 @@ class Engine:
             idempotent=request.idempotent,
             maybe_applied=job.maybe_applied,
             not_found_ok=request.not_found_after_retry_ok,
-            conflict_ok=request.conflict_after_retry_ok,
         )
         if getattr(error, "ambiguous", False):
             job.maybe_applied = True

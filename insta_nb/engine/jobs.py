@@ -46,8 +46,6 @@ class Request:
     deadline: float | None = None
     #: A retried delete that meets 404 has succeeded (its first attempt went through).
     not_found_after_retry_ok: bool = False
-    #: A retried add that meets 409 has succeeded (the rule already exists).
-    conflict_after_retry_ok: bool = False
     #: The asking session's own interval between a response and this send (``None``: the
     #: engine's). Sessions to one host share its budget but keep their own pace.
     pace: float | None = None

@@ -29,13 +29,12 @@ def verdict(
     idempotent: bool,
     maybe_applied: bool,
     not_found_ok: bool,
-    conflict_ok: bool,
 ) -> Verdict:
     """What to do after ``error`` ended an attempt."""
     if maybe_applied and not_found_ok and isinstance(error, errors.NotFoundError):
         return Verdict.SUCCESS
-    if maybe_applied and conflict_ok and isinstance(error, errors.ConflictError):
-        return Verdict.SUCCESS
+    # No 409 counterpart: 409 also means "being deleted", so a conflicting add is checked
+    # by the service against a fresh list, never assumed done here.
     if isinstance(error, errors.RateLimitedError):
         return Verdict.RETRY
     if isinstance(error, errors.ConnectError):

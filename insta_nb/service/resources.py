@@ -2,8 +2,9 @@
 
 Each action is checked (id, read-only key, the backend's validation) before it is
 queued, so a refused argument never spends a slot, and is recorded as an operation.
-Retried adds that meet "already exists", and retried removals that meet "not found",
-have succeeded: their first attempt went through.
+Retried removals that meet "not found" have succeeded: their first attempt went through.
+An add that meets 409 is *checked*, never assumed: 409 also means "the cluster is being
+deleted", so the add counts as done only when a fresh list shows the rule.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from insta_nb import errors
 from insta_nb.backend import Op
 from insta_nb.engine import JobKind
-from insta_nb.models import EncryptionKey, FirewallRule, FirewallRuleSpec
+from insta_nb.models import ClusterStatus, EncryptionKey, FirewallRule, FirewallRuleSpec
 from insta_nb.service.context import ServiceContext
 from insta_nb.service.operations import OperationState
 
@@ -53,8 +54,24 @@ class FirewallRules:
             rule,
             lambda: backend.add_firewall_rule(cluster_id, rule),
             owner,
-            conflict_after_retry_ok=True,
+            present=lambda: self._present(cluster_id, rule, owner),
         )
+
+    async def _present(self, cluster_id: str, rule: FirewallRuleSpec, owner: str | None) -> bool:
+        """Whether a fresh list shows ``rule`` on the cluster, every rule type of it."""
+        rules = await self._ctx.run(
+            lambda: self._ctx.backend.list_firewall_rules(cluster_id),
+            JobKind.READ,
+            Op.LIST_FIREWALL_RULES,
+            self._ctx.name_of(cluster_id),
+            owner=owner,  # no key: an older list in flight must not answer this question
+        )
+        target = rule.network or rule.security_group_id
+        for listed in rules:
+            if listed.target == target:
+                have = {r.type for r in listed.rules if r.status is not ClusterStatus.DELETED}
+                return set(rule.rule_types) <= have
+        return False
 
     async def remove(self, cluster_id: str, rule: FirewallRuleSpec, *, owner: str | None) -> None:
         backend = self._ctx.backend
@@ -78,6 +95,8 @@ class FirewallRules:
         rule: FirewallRuleSpec,
         call: Callable[[], Awaitable[None]],
         owner: str | None,
+        *,
+        present: Callable[[], Awaitable[bool]] | None = None,
         **retry_flags: bool,
     ) -> None:
         ctx = self._ctx
@@ -96,10 +115,23 @@ class FirewallRules:
                 idempotent=True,
                 **retry_flags,
             )
+        except errors.ConflictError as exc:
+            if present is None or not await self._checked(present):
+                ctx.finish(op, OperationState.FAILED, exc.message, exc)
+                raise
+            ctx.finish(op, OperationState.DONE, "rule already present")
+            return
         except errors.InstaError as exc:
             ctx.finish(op, OperationState.FAILED, exc.message, exc)
             raise
         ctx.finish(op, OperationState.DONE, done)
+
+    async def _checked(self, present: Callable[[], Awaitable[bool]]) -> bool:
+        """``present()``, with a failed check counting as "not shown" (the 409 stands)."""
+        try:
+            return await present()
+        except errors.InstaError:
+            return False
 
 
 class EncryptionKeys:

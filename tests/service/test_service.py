@@ -7,6 +7,8 @@ import asyncio
 import pytest
 
 from insta_nb import errors
+from insta_nb.backends.v1 import ApiClient
+from insta_nb.credentials import Credentials
 from insta_nb.models import ClusterStatus, FirewallRuleSpec
 from insta_nb.service import OperationState
 from insta_nb.simulator import Faults
@@ -181,18 +183,76 @@ def test_a_429_storm_never_reaches_the_user_and_the_engine_recovers(world: World
 
 
 def test_firewall_rule_add_is_safe_to_repeat(world: World) -> None:
+    """A cell run twice adds its rule once: the repeat's 409 is checked against a fresh
+    list, which shows the rule, so the repeat is done and says the rule was there."""
+
     async def body() -> None:
         cluster_id = await world.drive(world.service.create_cluster(spec()))
         rule = FirewallRuleSpec(("CASSANDRA",), network="203.0.113.7/32")
         await world.drive(world.service.add_firewall_rule(cluster_id, rule))
-        with pytest.raises(errors.ConflictError):
-            await world.drive(
-                world.service.add_firewall_rule(cluster_id, rule)
-            )  # a user's repeat: 409
+        await world.drive(world.service.add_firewall_rule(cluster_id, rule))
+        assert world.service.operations[-1].state is OperationState.DONE
+        assert world.service.operations[-1].message == "rule already present"
         rules = await world.drive(world.service.list_firewall_rules(cluster_id))
         assert [r.network for r in rules] == ["203.0.113.7/32"]
 
     run(body, world)
+    assert world.sent("POST", "firewallRules") == 1  # the repeat was answered 409, not applied
+
+
+def test_a_firewall_rule_added_to_a_cluster_being_deleted_fails(world: World) -> None:
+    """409 also means "being deleted": an add that meets it while the rule is not there is
+    a failure the user sees, never "done" (found by the random mix: an add queued behind
+    an outage, sent after a delete of the same cluster, was reported added)."""
+
+    async def body() -> None:
+        cluster_id = await world.drive(world.service.create_cluster(spec()))
+        await world.drive(world.service.delete_cluster(cluster_id))
+        rule = FirewallRuleSpec(("CASSANDRA",), network="203.0.113.8/32")
+        with pytest.raises(errors.ConflictError, match="being deleted"):
+            await world.drive(world.service.add_firewall_rule(cluster_id, rule))
+        assert world.service.operations[-1].state is OperationState.FAILED
+
+    run(body, world)
+
+
+def test_a_retried_firewall_add_that_meets_being_deleted_is_not_reported_added(
+    world: World,
+) -> None:
+    """Found by the random mix: an add that failed during an outage (503, maybe applied) was
+    retried after another kernel deleted the cluster; the API's 409 "being deleted" was read
+    as "the rule already exists" and the add reported done. It must fail, with the API's
+    words, and nothing may say the rule is there."""
+
+    async def body() -> None:
+        cluster_id = await world.drive(world.service.create_cluster(spec()))
+        start = world.clock.monotonic()
+        world.sim.faults.outages.append((start, start + 60))
+        rule = FirewallRuleSpec(("CASSANDRA",), network="203.0.113.9/32")
+        add = asyncio.ensure_future(world.service.add_firewall_rule(cluster_id, rule))
+        creds = Credentials.resolve(
+            username=world.sim.credentials.username,
+            api_key=world.sim.credentials.api_key,
+            api_url=world.sim.url,
+        )
+        assert creds is not None
+
+        async def other_kernel_deletes() -> None:
+            await world.clock.sleep(61)  # just after the outage, before the add's retry
+            assert not add.done()
+            other = ApiClient(creds, transport=world.sim.transport(client_ip="127.0.0.2"))
+            await other.delete_cluster(cluster_id)
+            await other.aclose()
+
+        deleter = asyncio.ensure_future(other_kernel_deletes())
+        await world.clock.run_until(add.done, limit=900)
+        deleter.result()
+        with pytest.raises(errors.ConflictError, match="being deleted"):
+            add.result()
+        assert world.service.operations[-1].state is OperationState.FAILED
+
+    run(body, world)
+    assert world.sent("POST", "firewallRules") == 0
 
 
 def test_a_delete_whose_response_was_lost_succeeds_without_a_second_visible_error(
