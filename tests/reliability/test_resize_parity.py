@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from insta_nb import catalog
@@ -52,6 +52,13 @@ def verdicts(start: str, racks: int, per_rack: int, spec: ResizeSpec) -> tuple[d
     notify=st.booleans(),
     purpose=st.sampled_from([None, "CASSANDRA", "KAFKA_BROKER", "GPU"]),
 )
+# Each side's verdict shown at least once: accepted, and refused for each rule.
+@example("t3.small-v2", 3, 1, "t3.medium-v2", 1, False, None)  # accepted
+@example("m5l-400-v2", 2, 2, "m5xl-800-v2", 2, True, "CASSANDRA")  # accepted
+@example("CAS-DEV-t4g.medium-30", 3, 1, "CAS-DEV-t4g.small-5", 1, False, None)  # disk
+@example("t3-small", 3, 1, "t3.medium-v2", 1, False, None)  # no family
+@example("t3.small-v2", 3, 1, "t3.medium-v2", 2, False, None)  # concurrency
+@example("t3.small-v2", 3, 1, "t3.medium-v2", 1, False, "KAFKA_BROKER")  # purpose
 def test_both_sides_refuse_the_same_resizes(
     start: str,
     racks: int,
