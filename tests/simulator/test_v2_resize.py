@@ -48,6 +48,9 @@ def test_rolling_resize_one_node_at_a_time(api: Harness) -> None:
     assert response.json()["currentClusterOperationStatus"] == "OPERATION_IN_PROGRESS"
     assert response.json()["dataCentres"][0]["nodeSize"] == big
     small = "CAS-DEV-t4g.small-30"
+    resizing = api.get(item("cassandra", cluster_id)).json()["dataCentres"][0]["nodes"][0]
+    assert resizing["privateAddress"]
+    assert resizing["startTime"]
     assert nodes(api, "cassandra", cluster_id) == [
         (small, "PROVISIONING"),
         (small, "RUNNING"),

@@ -36,7 +36,7 @@ def iso(wall: float) -> str:
     return datetime.fromtimestamp(wall, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def operation_status(cluster: ClusterRec, facts: V2Cluster, now: float) -> str:
+def operation_status(cluster: ClusterRec, now: float) -> str:
     """``currentClusterOperationStatus``: in progress until the work is done [I, §10]."""
     status = cluster.status(now)
     if status in (S.FAILED, S.DEFERRED):
@@ -53,7 +53,8 @@ def _nodes(
     out = []
     for node in dc.nodes:
         status = deletion or dc.node_status(node, now)
-        addressed = status in _ADDRESSED
+        # A node out of service for a resize keeps its addresses (it is being replaced).
+        addressed = status in _ADDRESSED or node.resizing(now)
         out.append(
             {
                 "id": node.id,
@@ -78,7 +79,7 @@ def cluster(rec: ClusterRec, facts: V2Cluster, now: float, wall: float) -> dict[
         {
             "id": rec.id,
             "status": rec.status(now).value,
-            "currentClusterOperationStatus": operation_status(rec, facts, now),
+            "currentClusterOperationStatus": operation_status(rec, now),
             "description": rec.description,
         }
     )
