@@ -86,6 +86,18 @@ def _add_simulator(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     parser.add_argument("--api-key", default=defaults.DEFAULT_API_KEY)
     parser.add_argument("--read-only-key", default=defaults.DEFAULT_READ_ONLY_KEY)
     parser.add_argument("--seed", type=int, default=0, help="seed of ids and random faults")
+    parser.add_argument(
+        "--peering-accept-seconds",
+        type=_non_negative,
+        default=defaults.SimulatorSettings.peering_accept_seconds,
+        help="the peer side accepts a VPC peering request after this long (default 120)",
+    )
+    parser.add_argument(
+        "--resize-node-seconds",
+        type=_non_negative,
+        default=defaults.SimulatorSettings.resize_node_seconds,
+        help="a resize replaces each batch of nodes in this long (default 300)",
+    )
     parser.add_argument("--access-log", action="store_true", help="log every request")
     parser.set_defaults(handler=_run_simulator)
 
@@ -120,6 +132,8 @@ def _run_simulator(args: argparse.Namespace) -> int:
             retry_after=args.retry_after,
             speed=args.speed,
             seed=args.seed,
+            peering_accept_seconds=args.peering_accept_seconds,
+            resize_node_seconds=args.resize_node_seconds,
         )
         sock = bind(args.host, args.port)
     except (ValueError, OSError) as exc:

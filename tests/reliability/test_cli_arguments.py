@@ -22,6 +22,8 @@ NUMERIC_OPTIONS = [
     ("simulator", "--speed", "2"),
     ("simulator", "--interval", "0"),
     ("simulator", "--retry-after", "7"),
+    ("simulator", "--peering-accept-seconds", "30"),
+    ("simulator", "--resize-node-seconds", "60"),
     ("lab", "--speed", "10"),
     ("lab", "--interval", "2.5"),
 ]
