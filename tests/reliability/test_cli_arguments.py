@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from insta_nb.cli import main
+from insta_nb.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,3 +73,9 @@ def test_lab_with_an_infinite_interval_is_no_traceback() -> None:
     )
     assert (done.returncode, "Traceback" in done.stderr) == (2, False), done.stderr
     assert len(done.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(("command", "option", "good"), NUMERIC_OPTIONS)
+def test_a_good_number_is_taken(command: str, option: str, good: str) -> None:
+    args = build_parser().parse_args([command, f"{option}={good}"])
+    assert getattr(args, option.removeprefix("--").replace("-", "_")) == float(good)
