@@ -200,6 +200,9 @@ class ClusterRowView(w.HBox):
         """Show ``row`` (maybe another cluster); returns whether anything was redrawn."""
         other = row.id != self.cluster_id
         if not other and row.version == self.version:
+            # The selection may have changed while this row was out of view (no message
+            # when it did not).
+            self.set_picked(self._host.is_selected(row.id))
             return False
         if other:
             # The widgets move to another cluster: close what belonged to the old one.

@@ -222,3 +222,14 @@ def test_row_actions_and_panels_plug_into_the_details(world: World, table: Clust
     assert resize.disabled  # not available on a DEGRADED cluster
     view.details_toggle.value = False
     assert built[0].comm is None  # the panel closes with the details
+
+
+def test_a_row_back_in_view_shows_the_selection_as_it_is_now(table: ClusterTable) -> None:
+    rows = fake_rows(3)
+    table.show_rows(rows)
+    table.row_views[rows[2].id].pick.value = True
+    table.controls.filter_text.value = "cluster_000"  # rows 1 and 2 leave the page
+    table.select(rows[2].id, False)  # e.g. deleted with "Delete selected" meanwhile
+    table.controls.filter_text.value = ""
+    assert not table.row_views[rows[2].id].pick.value
+    assert table.delete_selected.description == "Delete selected (0)"
