@@ -21,6 +21,10 @@ from insta_nb.widgets.snapshot import TONES, esc
 
 __all__ = ["ProductControls"]
 
+#: Keys naming the cluster's name whatever the API calls it (the service's own refusals
+#: of a duplicate say ``clusterName``, v2 says ``name``).
+_NAME_KEYS = ("clusterName", "name")
+
 _DESC = {"description_width": "140px"}
 #: Text fields whose values are a fixed list, by attribute name.
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -172,6 +176,8 @@ class ProductControls(w.VBox):
 
     def field_of(self, api: str) -> str | None:
         """The field whose control fills API field ``api`` (or a part of it)."""
+        if api in _NAME_KEYS:
+            return "name"
         best: tuple[int, str] | None = None
         for key, names in self._api.items():
             for name in names:
@@ -182,7 +188,32 @@ class ProductControls(w.VBox):
                     best = (len(name), key)
         return best[1] if best else None
 
-    def draw_messages(self, by_field: Mapping[str, list[tuple[str, str]]]) -> None:
+    def draw_problems(
+        self, problems: Mapping[str, str], api_errors: Mapping[str, str], *, show_all: bool
+    ) -> list[str]:
+        """Draw each message next to its field; returns those that belong to no field.
+
+        A field's local problems show once it was touched (or ``show_all``: Create was
+        pressed); the API's refusals always show, marked "API:".
+        """
+        by_field: dict[str, list[tuple[str, str]]] = {}
+        general: list[str] = []
+        for api, message in problems.items():
+            key = self.field_of(api)
+            if key is None:
+                general.append(message)
+            elif show_all or key in self.touched:
+                by_field.setdefault(key, []).append((message, "warn"))
+        for api, message in api_errors.items():
+            key = self.field_of(api)
+            if key is None:
+                general.append(f"API: {message}")
+            else:
+                by_field.setdefault(key, []).append((f"API: {message}", "error"))
+        self._draw(by_field)
+        return general
+
+    def _draw(self, by_field: Mapping[str, list[tuple[str, str]]]) -> None:
         for key, widget in self._messages.items():
             items = by_field.get(key, [])
             text = " · ".join(dict.fromkeys(m for m, _ in items))

@@ -33,6 +33,7 @@ __all__ = [
     "build_spec",
     "layout_of",
     "product_specs",
+    "start_spec",
 ]
 
 #: How each product is named in the picker.
@@ -245,3 +246,9 @@ def api_keys(
         body = flatten(preview(build_spec(layout, values | {f.key: _changed(f.start)}, on)))
         out[f.key] = tuple(k for k in body.keys() | base.keys() if body.get(k) != base.get(k))
     return out
+
+
+def start_spec(layout: SpecLayout) -> ProductClusterSpec:
+    """The spec a new form shows (its name still empty)."""
+    values = {f.key: f.start for f in layout.fields}
+    return build_spec(layout, values, {g.attr: g.start_on for g in layout.groups})

@@ -30,10 +30,12 @@ from insta_nb.widgets._product_fields import (
     build_spec,
     layout_of,
     product_specs,
+    start_spec,
 )
+from insta_nb.widgets._product_snapshot import ProductSnapshot
 from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.create_form import CreateForm, errors_message
-from insta_nb.widgets.snapshot import TONES, SnapshotDisplay, box_html, esc, table_html
+from insta_nb.widgets.snapshot import TONES, SnapshotDisplay, esc
 
 if TYPE_CHECKING:
     from insta_nb.session import ServiceEvent, Session
@@ -41,12 +43,9 @@ if TYPE_CHECKING:
 __all__ = ["ProductForm", "create_form_for"]
 
 _ids = itertools.count(1)
-#: Keys naming the cluster's name whatever the API calls it (the service's own refusals
-#: of a duplicate say ``clusterName``, v2 says ``name``).
-_NAME_KEYS = ("clusterName", "name")
 
 
-class ProductForm(SnapshotDisplay, w.VBox):
+class ProductForm(ProductSnapshot, SnapshotDisplay, w.VBox):
     """Creates one v2 cluster of a chosen product through ``session.create_cluster``.
 
     Args:
@@ -71,7 +70,7 @@ class ProductForm(SnapshotDisplay, w.VBox):
         self._specs = {
             p: cls
             for p, cls in product_specs().items()
-            if "spec" not in session.validate_spec(_start_spec(layout_of(p, cls)))
+            if "spec" not in session.validate_spec(start_spec(layout_of(p, cls)))
         }
         self.product = w.Dropdown(
             options=[(LABELS.get(p, p.value), p) for p in self._specs],
@@ -145,7 +144,8 @@ class ProductForm(SnapshotDisplay, w.VBox):
         self.revalidate()
 
     def _on_change(self, key: str) -> None:
-        self._api_errors = {a: m for a, m in self._api_errors.items() if self._field_of(a) != key}
+        field_of = self.controls.field_of
+        self._api_errors = {a: m for a, m in self._api_errors.items() if field_of(a) != key}
         self.revalidate()
 
     def spec(self) -> ProductClusterSpec:
@@ -190,21 +190,9 @@ class ProductForm(SnapshotDisplay, w.VBox):
         return self.controls.message_of(key)
 
     def _draw_messages(self) -> None:
-        by_field: dict[str, list[tuple[str, str]]] = {}
-        general: list[str] = []
-        for api, message in self._problems.items():
-            key = self._field_of(api)
-            if key is None:
-                general.append(message)
-            elif self._show_all or key in self.controls.touched:
-                by_field.setdefault(key, []).append((message, "warn"))
-        for api, message in self._api_errors.items():
-            key = self._field_of(api)
-            if key is None:
-                general.append(f"API: {message}")
-            else:
-                by_field.setdefault(key, []).append((f"API: {message}", "error"))
-        self.controls.draw_messages(by_field)
+        general = self.controls.draw_problems(
+            self._problems, self._api_errors, show_all=self._show_all
+        )
         text = " · ".join(dict.fromkeys(general))
         self.general.value = (
             f'<span role="alert" style="color:{TONES["text"]};">'
@@ -212,11 +200,6 @@ class ProductForm(SnapshotDisplay, w.VBox):
             if text
             else ""
         )
-
-    def _field_of(self, api: str) -> str | None:
-        if api in _NAME_KEYS:
-            return "name"
-        return self.controls.field_of(api)
 
     def _draw_submit(self) -> None:
         read_only = self.session.read_only
@@ -307,33 +290,6 @@ class ProductForm(SnapshotDisplay, w.VBox):
             self._taken = names
             self.revalidate()
 
-    # --- snapshots --------------------------------------------------------------------
-
-    def _summary(self) -> list[tuple[str, str]]:
-        rows = [("Product", LABELS.get(self.product.value, str(self.product.value)))]
-        rows += [(f.label, str(self.controls.value(f.key))) for f in self.layout_now.fields]
-        return rows
-
-    def snapshot_text(self) -> str:
-        """The form as plain text: the chosen values, problems and outcome."""
-        lines = [self._title()] + [f"  {k}: {v}" for k, v in self._summary()]
-        lines += [f"  ⚠ {field}: {message}" for field, message in self.problems.items()]
-        return "\n".join(lines + ([f"  {self.outcome_text}"] if self.outcome_text else []))
-
-    def snapshot_html(self) -> str:
-        """The form as static HTML (escaped, themed)."""
-        rows = [[esc(k), esc(v)] for k, v in self._summary()]
-        rows += [[esc("⚠ " + f), esc(m)] for f, m in self.problems.items()]
-        body = table_html(("Field", "Value"), rows)
-        if self.outcome_text:
-            body += f"<div>{esc(self.outcome_text)}</div>"
-        return box_html(self._title(), body, note="Static snapshot of the form")
-
-    def _title(self) -> str:
-        return "Create a cluster (v2)" + (
-            " (embedded simulator)" if self.session.is_simulated else ""
-        )
-
     def __repr__(self) -> str:
         return f"<ProductForm owner={self.owner} problems={len(self.problems)}>"
 
@@ -357,11 +313,6 @@ def _names_of(session: Session) -> frozenset[str]:
         op.target for op in session.operations() if op.action == "create" and not op.state.finished
     }
     return frozenset({r.name for r in session.rows() if r.name} | creating)
-
-
-def _start_spec(layout: SpecLayout) -> ProductClusterSpec:
-    values = {f.key: f.start for f in layout.fields}
-    return build_spec(layout, values, {g.attr: g.start_on for g in layout.groups})
 
 
 def create_form_for(session: Session, *, bridge: Bridge | None = None) -> CreateForm | ProductForm:

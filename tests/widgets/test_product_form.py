@@ -168,3 +168,15 @@ def test_a_read_only_key_cannot_create() -> None:
     assert "read-only" in form.submit.tooltip
     form.close()
     close_world(world)
+
+
+def test_the_static_snapshot_names_the_product_values_and_problems(form: ProductForm) -> None:
+    kafka(form)
+    form.controls.control("data_centres.number_of_nodes").value = 4
+    text = form.snapshot_text()
+    assert "Create a cluster (v2) (embedded simulator)" in text
+    assert "Product: Kafka" in text
+    assert "Cluster name: orders_kafka" in text
+    assert "⚠ dataCentres[0].numberOfNodes: Must be a multiple" in text
+    html = form._repr_mimebundle_()["text/html"]
+    assert "orders_kafka" in html
