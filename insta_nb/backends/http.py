@@ -137,13 +137,37 @@ _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 
 
+#: Deepest nesting of arrays and objects accepted in an answer. Real answers nest about 6
+#: levels; parsers copy bodies recursively, and ~900 levels made that copy raise a bare
+#: RecursionError past the boundary.
+MAX_JSON_DEPTH: Final = 64
+
+
 def _decode_json(content: bytes) -> Any:
     if not content.strip():
         return None
     try:
-        return json.loads(content)
+        value = json.loads(content)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return _NOT_JSON
+    return value if _depth_within(value, MAX_JSON_DEPTH) else _NOT_JSON
+
+
+def _depth_within(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests no deeper than ``limit`` (iterative: no recursion to blow)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth >= limit:
+            return False
+        stack.extend((child, depth + 1) for child in children)
+    return True
 
 
 def _html_summary(text: str) -> str | None:

@@ -580,3 +580,26 @@ async def test_debug_log_names_the_request_but_not_the_key(
     assert f"GET /provisioning/v1/{CID} -> 202" in caplog.text
     assert KEY not in caplog.text
     assert base64.b64encode(f"{USER}:{KEY}".encode()).decode() not in caplog.text
+
+
+@pytest.mark.parametrize("depth", [65, 900, 5000])
+@pytest.mark.parametrize("call", ["list_clusters", "get_cluster"])
+async def test_an_answer_nested_absurdly_deep_is_the_toolkits_error(depth: int, call: str) -> None:
+    """A 200 nesting ~900 levels inside an item parsed, then made the parser's copy raise a
+    bare RecursionError past the HTTP boundary. Any depth beyond MAX_JSON_DEPTH is now an
+    unexpected answer, for a list and a status alike."""
+    deep = "[" * depth + "]" * depth
+    item = f'{{"id": "c1", "clusterName": "x", "deep": {deep}}}'
+    body = f"[{item}]" if call == "list_clusters" else item
+    answer = httpx.Response(
+        200, content=body.encode(), headers={"content-type": "application/json"}
+    )
+    async with client_for(Api(answer)) as client:
+        with pytest.raises(errors.UnexpectedResponseError):
+            await getattr(client, call)(*([] if call == "list_clusters" else ["c1"]))
+
+
+async def test_an_answer_nested_within_the_limit_is_read() -> None:
+    nested = [{"id": "c1", "clusterName": "x", "deep": json.loads("[" * 60 + "]" * 60)}]
+    async with client_for(Api(httpx.Response(200, json=nested))) as client:
+        assert [c.id for c in await client.list_clusters()] == ["c1"]
