@@ -1,6 +1,8 @@
 """ipywidgets views over the service: the only code of insta_nb that imports ipywidgets.
 
-Module map: ``_bridge`` (the one place that touches loops and threads), ``create_form``,
+Module map: ``_bridge`` (the one place that touches loops and threads), ``create_form``
+(v1's bundles) and ``product_form`` (v2's products, fields read off the spec types by
+``_product_fields``; ``create_form_for`` picks one by the session's API),
 ``cluster_table`` (one page of rows, ``table_query`` and ``table_controls`` for filter,
 sort and pager, ``_table_watch`` for its refreshes, ``_table_style`` for its CSS) with
 ``cluster_row``, ``row_details``, ``delete_confirm`` and ``bulk_delete``, the row plug-in
@@ -13,6 +15,7 @@ from __future__ import annotations
 from insta_nb.widgets.cluster_table import ClusterTable
 from insta_nb.widgets.create_form import CreateForm
 from insta_nb.widgets.dashboard import Dashboard, dashboard
+from insta_nb.widgets.product_form import ProductForm
 from insta_nb.widgets.queue_view import QueueView
 from insta_nb.widgets.row_extensions import RowAction, RowContext, RowPanel
 
@@ -20,6 +23,7 @@ __all__ = [
     "ClusterTable",
     "CreateForm",
     "Dashboard",
+    "ProductForm",
     "QueueView",
     "RowAction",
     "RowContext",
