@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 
+import ipywidgets as w
+
 from insta_nb.models import ClusterStatus
 from insta_nb.products import Product
 from insta_nb.widgets import CreateForm, Dashboard
+from insta_nb.widgets._tree import walk
 from insta_nb.widgets.delete_confirm import ConfirmState
 from insta_nb.widgets.product_form import ProductForm
 
@@ -68,4 +71,18 @@ def test_a_kafka_cluster_created_in_the_form_runs_and_is_deleted_through_the_row
     world.advance(3600)
     refresh(board, world)
     assert cluster not in board.table.row_views
+    board.close()
+
+
+def test_every_control_of_every_product_says_what_it_does(v2_world: World) -> None:  # noqa: F811
+    board = Dashboard(v2_world.session, bridge=v2_world.bridge(), watch=False)
+    board.bridge.drain()
+    form = board.form
+    assert isinstance(form, ProductForm)
+    kinds = (w.Button, w.Dropdown, w.Text, w.IntText, w.Checkbox)
+    for product in Product:
+        form.product.value = product
+        controls = [x for x in walk(board) if isinstance(x, kinds)]
+        silent = [x for x in controls if not (x.description or "").strip() and not x.tooltip]
+        assert silent == [], product
     board.close()
