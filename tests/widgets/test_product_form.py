@@ -180,3 +180,22 @@ def test_the_static_snapshot_names_the_product_values_and_problems(form: Product
     assert "⚠ dataCentres[0].numberOfNodes: Must be a multiple" in text
     html = form._repr_mimebundle_()["text/html"]
     assert "orders_kafka" in html
+
+
+@pytest.mark.parametrize("product", list(Product))
+def test_each_products_starting_values_create_a_cluster(product: Product) -> None:
+    world = make_v2_world()
+    form = ProductForm(world.session, bridge=world.bridge())
+    assert world.sent("GET") + world.sent("POST") == 0  # building the form sends nothing
+    form.product.value = product
+    form.controls.control("name").value = f"first_{product.value}"
+    if product is Product.KAFKA:
+        form.controls.toggle("dedicated_zookeeper").value = True
+    assert not form.submit.disabled, form.problems
+    form.submit.click()
+    form.bridge.drain()
+    assert form.created_id is not None, form.outcome_text
+    assert world.sent("POST", f"/applications/{product.value}/clusters/v2") == 1
+    form.close()
+    world.on_engine(lambda: world.session.service.delete_cluster(form.created_id or ""))
+    close_world(world)
