@@ -50,14 +50,29 @@ class ProductForm(ProductSnapshot, SnapshotDisplay, w.VBox):
 
     Args:
         session: A v2 session (``connect(api="v2")``).
+
+    Raises:
+        UsageError: The session's API creates no product specs (a v1 session).
         bridge: Share one with sibling views (the dashboard does); default: a new one.
     """
 
     def __init__(self, session: Session, *, bridge: Bridge | None = None) -> None:
+        self._closed = True  # until built: a refused form's finaliser has nothing to close
+        self.owner = f"widget:product-form:{next(_ids)}"
+        # The products this session's backend creates (its validation refuses the others).
+        self._specs = {
+            p: cls
+            for p, cls in product_specs().items()
+            if "spec" not in session.validate_spec(start_spec(layout_of(p, cls)))
+        }
+        if not self._specs:
+            raise errors.UsageError(
+                f"ProductForm creates clusters from v2 product specs; this session speaks "
+                f"{session.api}: use CreateForm, or dashboard(), which picks the right form"
+            )
         self.session = session
         self.bridge = bridge or Bridge(session)
         self._own_bridge = bridge is None
-        self.owner = f"widget:product-form:{next(_ids)}"
         self._closed = False
         self._in_flight = False
         self._show_all = False
@@ -67,11 +82,6 @@ class ProductForm(ProductSnapshot, SnapshotDisplay, w.VBox):
         self._taken: frozenset[str] = _names_of(session)
         self.outcome_text = ""
         self.created_id: str | None = None
-        self._specs = {
-            p: cls
-            for p, cls in product_specs().items()
-            if "spec" not in session.validate_spec(start_spec(layout_of(p, cls)))
-        }
         self.product = w.Dropdown(
             options=[(LABELS.get(p, p.value), p) for p in self._specs],
             value=Product.CASSANDRA if Product.CASSANDRA in self._specs else None,

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 
 import pytest
 
+from insta_nb import errors
 from insta_nb.products import KafkaClusterSpec, Product
 from insta_nb.service import Operation, OperationState
+from insta_nb.widgets import CreateForm
 from insta_nb.widgets._product_fields import layout_of
-from insta_nb.widgets.product_form import ProductForm
+from insta_nb.widgets.product_form import ProductForm, create_form_for
 
 from .conftest import World, close_world
 from .v2_world import make_v2_world, v2_world  # noqa: F401  (a fixture)
@@ -199,3 +201,9 @@ def test_each_products_starting_values_create_a_cluster(product: Product) -> Non
     form.close()
     world.on_engine(lambda: world.session.service.delete_cluster(form.created_id or ""))
     close_world(world)
+
+
+def test_a_v1_session_is_told_to_use_the_bundle_form(world: World) -> None:
+    with pytest.raises(errors.UsageError, match="use CreateForm"):
+        ProductForm(world.session, bridge=world.bridge())
+    assert isinstance(create_form_for(world.session, bridge=world.bridge()), CreateForm)
