@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import math
 import random
 from collections.abc import Callable, Collection
 from typing import Any
@@ -28,6 +29,47 @@ __all__ = ["Watch", "Watcher"]
 _ids = itertools.count(1)
 
 
+def _checked_period(period: object) -> float | None:
+    """``period`` if it is ``None`` or a finite number of seconds > 0.
+
+    NaN or a negative period made the poller sleep for nothing (a hot loop) or fail in
+    the background, where nobody sees it; refuse it where it is given instead.
+    """
+    if period is None:
+        return None
+    if isinstance(period, bool) or not isinstance(period, int | float):
+        raise errors.ValidationError({"period": f"Give seconds as a number, not {period!r}."})
+    if not (math.isfinite(period) and period > 0):
+        raise errors.ValidationError(
+            {"period": f"Give a finite number of seconds > 0, not {period}."}
+        )
+    return float(period)
+
+
+def _checked_wait(target: object, timeout: object, on_progress: object) -> ClusterStatus:
+    """``target`` as a status, after checking what ``wait_for_status`` was given.
+
+    Checked before the first request: a NaN timeout never expired (a wait for ever), a
+    text target never matched and then crashed, a non-callable ``on_progress`` raised
+    TypeError after a request was sent.
+    """
+    names = {s.value for s in ClusterStatus}
+    if not (isinstance(target, str) and target in names):
+        raise errors.ValidationError(
+            {"target": f"Give a ClusterStatus (such as RUNNING), not {target!r}."}
+        )
+    status = ClusterStatus(target)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise errors.ValidationError({"timeout": f"Give seconds as a number, not {timeout!r}."})
+    if not (math.isfinite(timeout) and timeout >= 0):
+        raise errors.ValidationError(
+            {"timeout": f"Give a finite number of seconds >= 0, not {timeout}."}
+        )
+    if on_progress is not None and not callable(on_progress):
+        raise errors.ValidationError({"on_progress": "Give a function of one argument, or None."})
+    return status
+
+
 class Watch:
     """One view's interest in the inventory. Change it on the engine loop only."""
 
@@ -36,7 +78,7 @@ class Watch:
         #: Clusters this view shows in detail (their status is fetched on every refresh).
         self.detail_ids = set(detail_ids)
         #: Steady refresh period this view asks for (``None``: the settings' default).
-        self.period = period
+        self.period = _checked_period(period)
         #: A paused watch asks for no refreshes; other watches go on.
         self.paused = False
 
@@ -45,7 +87,7 @@ class Watch:
         self._watcher.wake()
 
     def set_period(self, period: float | None) -> None:
-        self.period = period
+        self.period = _checked_period(period)
         self._watcher.wake()
 
     def refresh_now(self) -> None:
@@ -110,6 +152,7 @@ class Watcher:
         owner: str | None,
         backoff: bool = False,
     ) -> ClusterDetails:
+        target = _checked_wait(target, timeout, on_progress)
         ctx = self._ctx
         end = ctx.clock.monotonic() + timeout
         period = ctx.settings.fast_poll

@@ -9,6 +9,9 @@ import pytest
 
 from insta_nb import errors
 from insta_nb.backends.v1 import wire
+from insta_nb.models import ClusterStatus
+
+from .support import make_world, run, spec
 
 
 @pytest.mark.parametrize("numeral", ["--5", "+-3", "-+0"])
@@ -44,3 +47,69 @@ def test_absent_and_spelled_flags_are_still_read(value: Any, flag: bool) -> None
     if value is not None:
         body["pciCompliantCluster"] = value
     assert wire.spec_from_json(body).pci_compliant_cluster is flag
+
+
+# --- wait_for_status and watch: checked before the first request ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"timeout": float("nan")}, "timeout"),
+        ({"timeout": float("inf")}, "timeout"),
+        ({"timeout": -1.0}, "timeout"),
+        ({"timeout": "10"}, "timeout"),
+        ({"target": "running"}, "target"),
+        ({"target": 5}, "target"),
+        ({"on_progress": 5}, "on_progress"),
+    ],
+)
+def test_wait_for_status_refuses_bad_arguments_before_any_request(
+    kwargs: dict[str, Any], field: str
+) -> None:
+    """Injected: a NaN timeout (the wait never ended), a target given as text that is no
+    status (it never matched, then ``target.value`` raised AttributeError after the
+    requests), an ``on_progress`` that is not callable (TypeError after a request).
+    Now: a ValidationError naming the argument, and the simulator received nothing."""
+    world = make_world()
+
+    async def body() -> None:
+        with pytest.raises(errors.ValidationError) as raised:
+            await world.drive(world.service.wait_for_status("c-1", **kwargs), limit=60)
+        assert set(raised.value.field_errors) == {field}
+
+    run(body, world)
+    assert world.sim.log == []
+
+
+def test_wait_for_status_takes_a_status_spelled_as_text() -> None:
+    world = make_world()
+
+    async def body() -> None:
+        cid = await world.drive(world.service.create_cluster(spec("w")))
+        # The signature says ClusterStatus; a notebook user typing the text gets the same.
+        waiting = world.service.wait_for_status(cid, "GENESIS", timeout=0)  # type: ignore[arg-type]
+        details = await world.drive(waiting)
+        assert details.status is ClusterStatus.GENESIS
+
+    run(body, world)
+
+
+@pytest.mark.parametrize("period", [float("nan"), float("inf"), -1.0, 0.0, "5", True])
+def test_a_watch_refuses_a_period_that_is_no_positive_number(period: Any) -> None:
+    """Injected: ``watch(period=nan)`` (or negative, zero, text). Before: accepted, and
+    the poller slept for nothing or failed in the background. Now: a ValidationError
+    naming ``period``, from ``watch`` and from ``set_period``."""
+    world = make_world()
+
+    async def body() -> None:
+        with pytest.raises(errors.ValidationError) as raised:
+            world.service.watch(period=period)
+        assert set(raised.value.field_errors) == {"period"}
+        handle = world.service.watch(period=30.0)
+        with pytest.raises(errors.ValidationError):
+            handle.set_period(period)
+        assert handle.period == 30.0
+        handle.stop()
+
+    run(body, world)
