@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,8 +105,10 @@ def make_world(
     limiter: bool = True,
     slots: SlotStore | None = None,
     journal: CreateJournal | None = None,
+    lifecycle: Mapping[str, Any] | None = None,
 ) -> World:
-    """A fresh world; ``wrap`` may put a transport of the test's in front of the simulator."""
+    """A fresh world; ``wrap`` may put a transport of the test's in front of the simulator;
+    ``lifecycle`` overrides the simulator's durations (e.g. ``deleted_retention``)."""
     clock = FakeClock()
     sim = Simulator(
         clock=clock,
@@ -115,6 +117,7 @@ def make_world(
             seed=seed,
             retry_after=retry_after,
             count_rejected=count_rejected,
+            **(lifecycle or {}),
         ),
         faults=faults or Faults(),
     )
