@@ -5,7 +5,7 @@ characters, numbers that are not finite, ids that could change a path, values of
 wrong type, models built with any of these) to every public call of ``Session``, its
 ``.sync`` twins, ``connect()`` and the public model constructors; and hostile JSON (any
 shape, biased to the field names the client reads, numerals such as ``"--5"``) to every
-parser of the v1 wire module. Checked: nothing escapes but an
+parser of the v1 wire module (``test_public_errors_wire.py``). Checked: nothing escapes but an
 :class:`insta_nb.errors.InstaError`, or a ``TypeError``/``ValueError`` raised at argument
 time, before anything was queued (the engine sent nothing, the simulator logged no
 request); nothing escapes into the engine thread either, and nothing hangs.
@@ -30,18 +30,14 @@ from hypothesis import strategies as st
 
 import insta_nb
 from insta_nb import errors, models
-from insta_nb.backends.v1 import wire
 from insta_nb.session import Session, SyncSession, _Blocking
 
 from .hostile import (
     ANYTHING,
     NUMBERS,
     TEXT,
-    WIRE_TEMPLATES,
     constructor_kwargs,
-    json_values,
     model_instances,
-    mutated,
 )
 from .support import spec
 from .widget_world import WidgetWorld, make_widget_world
@@ -55,13 +51,6 @@ EXCLUDED = {
     "schedule": "runs the caller's own coroutine on the engine loop: its errors are its own",
     "subscribe": "registers the caller's listener; what it raises is the caller's",
     "owned_by": "a context manager labelling the caller's own calls; it sends nothing",
-}
-#: Wire functions left out, and why.
-WIRE_EXCLUDED = {
-    "spec_to_json": "fed only specs that validation passed (preview_create covers it)",
-    "legacy_spec_to_json": "fed only legacy specs that validation passed",
-    "firewall_rule_to_json": "fed only rules that validation passed",
-    "encryption_key_to_json": "fed only key fields that validation passed",
 }
 RULE = models.FirewallRuleSpec(("CASSANDRA",), network="10.1.2.3/32")
 #: Seconds a call may take at the widget world's pace before it counts as a hang.
@@ -313,72 +302,5 @@ def test_a_model_constructor_raises_only_the_toolkits_errors(cls: type[Any]) -> 
         except (errors.InstaError, TypeError, ValueError):
             return
         repr(made)  # a half-built object whose repr raises breaks every traceback
-
-    prop()
-
-
-# --- the wire parsers ---------------------------------------------------------------------------
-
-
-def wire_parsers() -> list[str]:
-    return sorted(
-        n
-        for n in wire.__all__
-        if callable(getattr(wire, n))
-        and n not in WIRE_EXCLUDED
-        and (n.startswith("parse_") or n.endswith("_from_json"))
-    )
-
-
-def wire_path_builders() -> list[str]:
-    return sorted(
-        n
-        for n in wire.__all__
-        if callable(getattr(wire, n)) and n not in WIRE_EXCLUDED and n not in wire_parsers()
-    )
-
-
-def test_every_wire_function_is_a_parser_a_path_builder_or_excluded() -> None:
-    named = set(wire_parsers()) | set(wire_path_builders()) | set(WIRE_EXCLUDED)
-    assert {n for n in wire.__all__ if callable(getattr(wire, n))} == named
-    assert all(n.endswith("_path") or n == "check_path_id" for n in wire_path_builders())
-
-
-@pytest.mark.parametrize("name", wire_parsers())
-def test_a_wire_parser_fed_hostile_json_raises_only_the_toolkits_errors(name: str) -> None:
-    parse = getattr(wire, name)
-    extra = {p: "c-1" for p in inspect.signature(parse).parameters if p == "cluster_id"}
-
-    bodies = json_values()
-    if name in WIRE_TEMPLATES:
-        parse(WIRE_TEMPLATES[name], **extra)  # the template itself is accepted
-        bodies = st.one_of(bodies, mutated(WIRE_TEMPLATES[name]), mutated(WIRE_TEMPLATES[name]))
-
-    @settings(max_examples=300, deadline=None)
-    @given(body=bodies)
-    def prop(body: Any) -> None:
-        try:
-            parse(body, **extra)
-        except errors.InstaError as exc:
-            error = exc
-        else:
-            return
-        assert str(error).strip(), f"{name} raised an error saying nothing"
-
-    prop()
-
-
-@pytest.mark.parametrize("name", wire_path_builders())
-def test_a_path_builder_refuses_a_bad_id_with_the_toolkits_error(name: str) -> None:
-    @settings(max_examples=200, deadline=None)
-    @given(value=st.one_of(TEXT, ANYTHING))
-    def prop(value: Any) -> None:
-        try:
-            path = getattr(wire, name)(value)
-        except errors.ValidationError:
-            return
-        assert isinstance(path, str)
-        assert "/../" not in f"{path}/"
-        assert "?" not in path
 
     prop()
