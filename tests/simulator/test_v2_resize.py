@@ -212,6 +212,19 @@ def test_an_unchanged_put_is_accepted_without_an_operation(api: Harness) -> None
             {"clusterManagerNodes[0].dedicatedManager"},
         ),
         ("kafka", [], {"body"}),
+        (
+            "kafka",
+            {
+                "dataCentres": dcs("kafka"),
+                "dedicatedZookeeper": [{"zookeeperNodeSize": "KDZ-DEV-t4g.small-30"}],
+            },
+            {"dedicatedZookeeper"},
+        ),
+        (
+            "opensearch",
+            {"ingestNodes": [{"nodeSize": "SRH-DEV-t4g.small-5", "nodeCount": 2}]},
+            {"ingestNodes"},
+        ),
     ],
 )
 def test_bad_updates_are_400_naming_fields(

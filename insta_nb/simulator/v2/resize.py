@@ -175,7 +175,9 @@ class ResizeRoutes:
         description = f.text("description", required=False)
         merged: dict[str, Any] = dict(facts.echo)
         for key in keys:
-            if body.get(key) is not None:
+            if body.get(key) and facts.echo.get(key) is None:
+                problems.add(key, f"the cluster has no {key}: {_NOT_SIMULATED}")
+            elif body.get(key) is not None:
                 merged[key] = _merge(facts.echo.get(key), body[key])
                 _compare(key, facts.echo.get(key), merged[key], _CHANGEABLE[app], problems)
         if problems:
