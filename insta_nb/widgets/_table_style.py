@@ -46,6 +46,19 @@ TABLE_CSS = f"""
 {_T} .inb-head {{ color: {_MUTED}; font-weight: 600; }}
 {_T} .inb-head .inb-name {{ grid-row: auto; }}
 {_T} .inb-sorted {{ color: var(--jp-ui-font-color1, inherit); }}
+{_T} .inb-head, {_T} .inb-head .inb-more, {_T} .inb-head-row > .inb-cellbox {{
+  overflow: visible; margin: 0; }}
+{_T} .inb-head .inb-more {{ flex-wrap: wrap; column-gap: 8px; }}
+{_T} .inb-head .inb-title {{
+  width: auto; min-width: 0; height: auto; margin: 0; padding: 0 2px; border: 0;
+  background: transparent; box-shadow: none; text-align: left; font: inherit;
+  font-weight: 600; line-height: 1.35; color: {_MUTED}; cursor: pointer;
+  overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }}
+{_T} .inb-head .inb-title:hover {{ color: var(--jp-ui-font-color1, inherit);
+  text-decoration: underline; box-shadow: none; }}
+{_T} .inb-head .inb-title:focus-visible {{
+  outline: 2px solid var(--jp-brand-color1, #1976d2); outline-offset: 1px; }}
+{_T} .inb-status .inb-resizing {{ display: block; font-size: 85%; font-weight: 400; }}
 {_T} .inb-bar {{ display: inline-block; width: 40px; height: 8px; margin-right: 6px;
   vertical-align: middle; border-radius: 4px;
   background: var(--jp-layout-color3, #bdbdbd); overflow: hidden; }}

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from insta_nb.widgets._bridge import Bridge
     from insta_nb.widgets.banner import Banner
     from insta_nb.widgets.cluster_row import ClusterRowView
+    from insta_nb.widgets.row_extensions import TableRefresh
 
 __all__ = ["REFRESH_CHOICES", "TableWatching"]
 
@@ -48,6 +49,7 @@ class TableWatching:
     _snapshot: EngineSnapshot | None
     _poll_error: str | None
     _refreshed: bool
+    refresh_state: TableRefresh
     #: This table's own watch (its pause and period are this table's only).
     _watch: Watch | None = None
     #: The same handle, set on the engine thread: close() may come before the result of
@@ -164,6 +166,7 @@ class TableWatching:
 
     def _on_interval(self, change: dict[str, Any]) -> None:
         period = self._period = change["new"] or None
+        self.refresh_state.set_by_table(paused=self._paused, period=period)
         handle = self._watch
         if handle is not None:  # this table's watch only; changed on the engine thread
             self.bridge.call_on_engine(lambda: handle.set_period(period))
@@ -171,6 +174,7 @@ class TableWatching:
 
     def _on_pause(self, change: dict[str, Any]) -> None:
         paused = self._paused = bool(change["new"])
+        self.refresh_state.set_by_table(paused=paused, period=self._period)
         handle = self._watch
         if handle is not None:  # this table's watch only; changed on the engine thread
             self.bridge.call_on_engine(lambda: handle.set_paused(paused))

@@ -21,15 +21,17 @@ import ipywidgets as w
 from insta_nb.models import ClusterStatus
 from insta_nb.session import ClusterRow
 from insta_nb.widgets._bridge import Timers
+from insta_nb.widgets._row_cells import PRIMARY, SECONDARY, cells_html, text_cells
 from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.delete_confirm import (
     DEFAULT_CONFIRM_TIMEOUT,
     DeleteConfirm,
+    DeleteWording,
     SharedModels,
     needs_typed_name,
 )
-from insta_nb.widgets.row_details import RowDetails, first_seen_text
-from insta_nb.widgets.snapshot import TONES, esc, status_label, status_tone, toned
+from insta_nb.widgets.row_details import RowDetails
+from insta_nb.widgets.snapshot import TONES, esc
 
 __all__ = [
     "PRIMARY",
@@ -37,14 +39,14 @@ __all__ = [
     "ClusterRowView",
     "RowHost",
     "cells_html",
-    "header_html",
     "text_cells",
 ]
 
-#: Columns every row shows at any width.
-PRIMARY = ("Cluster", "Status", "Nodes")
-#: Columns that get their own column in a wide table and wrap under the status otherwise.
-SECONDARY = ("Provider", "Region", "Node size", "SLA tier")
+#: The row's cells name the cluster next to its buttons, so their tooltips need not:
+#: moving the row to another cluster (paging) then sends its cells only.
+PICK_TIP = "Select this cluster (for Delete selected)"
+DETAILS_TIP = "Details of this cluster: data centres, nodes, addresses, firewall rules"
+_ROW_WORDING = DeleteWording(named_tooltip=False)
 
 
 class RowHost(Protocol):
@@ -56,66 +58,6 @@ class RowHost(Protocol):
     def is_selected(self, cluster_id: str) -> bool: ...
     def local_error(self, cluster_id: str) -> str | None: ...
     def details_for(self, view: ClusterRowView) -> RowDetails: ...
-
-
-def header_html(sort: str = "Cluster", descending: bool = False) -> str:
-    """The column titles, in the rows' grid; the sorted column says so (▲/▼)."""
-
-    def title(t: str) -> str:
-        if t != sort:
-            return f"<span>{esc(t)}</span>"
-        arrow = "▼" if descending else "▲"
-        order = "descending" if descending else "ascending"
-        return (
-            f'<span class="inb-sorted" title="Sorted by {esc(t)}, {order}">{esc(t)} {arrow}</span>'
-        )
-
-    cells = [title(t) for t in PRIMARY]
-    more = " ".join(title(t) for t in SECONDARY)
-    head = f'<div class="inb-cells inb-head">{"".join(cells)}<span class="inb-more">{more}</span>'
-    return head + "</div>"
-
-
-def cells_html(row: ClusterRow) -> str:
-    """Name, status, nodes and the secondary facts of ``row``, as the grid's cells."""
-    name = row.name or row.id
-    done = row.status is ClusterStatus.RUNNING
-    total = max(1, row.node_count)
-    share = min(row.running_node_count, total) * 100 // total
-    status = toned(
-        status_label(row.status, row.pending),
-        status_tone(row.status, row.pending),
-        bold=True,
-        title=f"Cluster status as the API reports it: {row.status.value}",
-    )
-    nodes = (
-        f'<span class="inb-nodes" role="progressbar" aria-label="Nodes running"'
-        f' aria-valuemin="0" aria-valuemax="{row.node_count}"'
-        f' aria-valuenow="{row.running_node_count}" title="Nodes RUNNING / all nodes">'
-        f'<span class="inb-bar{" inb-done" if done else ""}"><span style="width:{share}%">'
-        f"</span></span>{row.running_node_count}/{row.node_count}</span>"
-    )
-    return (
-        f'<div class="inb-cells"><span class="inb-name" title="{esc(row.id)}"><b>{esc(name)}</b>'
-        f"<small>{esc(row.id[:8])}</small></span>"
-        f'<span class="inb-status">{status}</span>{nodes}'
-        f'<span class="inb-more">{_secondary(row)}</span></div>'
-    )
-
-
-def _secondary(row: ClusterRow) -> str:
-    tier = row.sla_tier or "—"
-    tier_cell = f'<span title="SLA tier">{esc(tier)}</span>'
-    if row.details is None and not (row.provider or row.region or row.node_size):
-        # Listed but not fetched yet: the list does not carry these; say so, once.
-        wait = f'<span class="inb-wait" style="color:{TONES["muted"]};">details loading…</span>'
-        return f"{wait} {tier_cell}"
-    cells = [
-        (t, v or "—")
-        for t, v in zip(SECONDARY[:3], (row.provider, row.region, row.node_size), strict=True)
-    ]
-    # Spaces between the spans: where a narrow table may wrap the line.
-    return " ".join([*(f'<span title="{esc(t)}">{esc(v)}</span>' for t, v in cells), tier_cell])
 
 
 class ClusterRowView(w.HBox):
@@ -152,7 +94,7 @@ class ClusterRowView(w.HBox):
             value=host.is_selected(row.id),
             indent=False,
             description="",
-            tooltip=f"Select {row.name or row.id} (for Delete selected)",
+            tooltip=PICK_TIP,
             layout=shared.pick,
             style=shared.checkbox_style,
             _dom_classes=("inb-pick",),
@@ -167,7 +109,7 @@ class ClusterRowView(w.HBox):
             value=False,
             description="Details",
             icon="chevron-down",
-            tooltip=_details_tip(row),
+            tooltip=DETAILS_TIP,
             layout=shared.toggle,
             style=shared.toggle_style,
             _dom_classes=("inb-action",),
@@ -183,6 +125,7 @@ class ClusterRowView(w.HBox):
             if read_only
             else None,
             shared=shared,
+            wording=_ROW_WORDING,
         )
         self.delete.add_class("inb-action")
         self.pick.observe(self._on_pick, names="value")
@@ -212,10 +155,7 @@ class ClusterRowView(w.HBox):
         self.row, self.version = row, row.version
         name = row.name or row.id
         self.cells.value = cells_html(row)
-        with self.pick.hold_sync():
-            self.set_picked(self._host.is_selected(row.id))
-            self.pick.tooltip = f"Select {name} (for Delete selected)"
-        self.details_toggle.tooltip = _details_tip(row)
+        self.set_picked(self._host.is_selected(row.id))
         self.delete.set_name(name, needs_typed_name(row.sla_tier))
         if row.status is ClusterStatus.DELETING or row.pending == "deleting":
             self.delete.mark_deleting()
@@ -237,7 +177,15 @@ class ClusterRowView(w.HBox):
         return self.bind(row)
 
     def show_error(self, message: str) -> None:
-        """An action on this row failed: offer it again and say why."""
+        """Say on the row's error line that something done on it failed.
+
+        The row's delete is left as it is (one may still be on its way):
+        :meth:`delete_failed` is for a delete's own failure.
+        """
+        self._draw_error(message)
+
+    def delete_failed(self, message: str) -> None:
+        """This row's delete failed: offer it again and say why."""
         self.delete.failed()
         self._draw_error(message)
 
@@ -309,20 +257,6 @@ class ClusterRowView(w.HBox):
         super().close()
 
 
-def text_cells(row: ClusterRow) -> list[str]:
-    """A row as text: name, status, nodes, the secondary facts and when it was first seen."""
-    return [
-        row.name or row.id,
-        status_label(row.status, row.pending),
-        f"{row.running_node_count}/{row.node_count}",
-        row.provider or "—",
-        row.region or "—",
-        row.node_size or "—",
-        row.sla_tier or "—",
-        first_seen_text(row.since).removeprefix("first seen ") or "—",
-    ]
-
-
 def _append(box: Any, widget: w.Widget) -> None:
     box.children = (*box.children, widget)
 
@@ -333,7 +267,3 @@ def _place(box: Any, panel: w.Widget, shown: bool) -> None:
     wanted = (*rest[:4], panel, *rest[4:]) if shown else tuple(rest)
     if wanted != tuple(box.children):
         box.children = wanted
-
-
-def _details_tip(row: ClusterRow) -> str:
-    return f"Details of {row.name or row.id}: data centres, nodes, addresses, firewall rules"

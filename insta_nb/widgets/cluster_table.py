@@ -22,16 +22,17 @@ import ipywidgets as w
 from insta_nb.frame import clusters_frame
 from insta_nb.session import ClusterRow, EngineSnapshot, ServiceEvent, Watch
 from insta_nb.widgets._bridge import Bridge
+from insta_nb.widgets._table_header import TableHeader
+from insta_nb.widgets._table_row_actions import TableRowActions
 from insta_nb.widgets._table_selection import TableSelection
+from insta_nb.widgets._table_snapshot import TEXT_COLUMNS, TableSnapshot
 from insta_nb.widgets._table_style import style_widget
 from insta_nb.widgets._table_watch import REFRESH_CHOICES, TableWatching
 from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.banner import Banner
-from insta_nb.widgets.cluster_row import ClusterRowView, header_html, text_cells
+from insta_nb.widgets.cluster_row import ClusterRowView
 from insta_nb.widgets.delete_confirm import DEFAULT_CONFIRM_TIMEOUT, SharedModels
-from insta_nb.widgets.row_details import RowDetails
-from insta_nb.widgets.row_extensions import RowAction, RowContext, RowPanel
-from insta_nb.widgets.snapshot import SnapshotDisplay, box_html, esc, table_html, text_table, toned
+from insta_nb.widgets.snapshot import SnapshotDisplay, esc, toned
 from insta_nb.widgets.table_controls import TableControls
 from insta_nb.widgets.table_query import TableQuery, page_of, select
 
@@ -42,14 +43,12 @@ if TYPE_CHECKING:
 
 __all__ = ["REFRESH_CHOICES", "TEXT_COLUMNS", "ClusterTable"]
 
-#: Columns of the text and HTML snapshots.
-TEXT_COLUMNS = (
-    "Cluster", "Status", "Nodes", "Provider", "Region", "Node size", "SLA tier", "First seen",
-)  # fmt: skip
 _ids = itertools.count(1)
 
 
-class ClusterTable(TableSelection, TableWatching, SnapshotDisplay, w.VBox):
+class ClusterTable(
+    TableRowActions, TableSelection, TableWatching, TableSnapshot, SnapshotDisplay, w.VBox
+):
     """Every cluster of the session's account, live, one page at a time.
 
     Args:
@@ -78,9 +77,7 @@ class ClusterTable(TableSelection, TableWatching, SnapshotDisplay, w.VBox):
         self._pool: list[ClusterRowView] = []
         self._shared = SharedModels()
         self._shown = 0
-        self._errors: dict[str, str] = {}
-        self._actions: list[RowAction] = []
-        self._panels: list[RowPanel] = []
+        self._init_row_actions()
         self._listed = False
         self._closed = False
         self._detail_watches: dict[str, Watch] = {}
@@ -93,27 +90,7 @@ class ClusterTable(TableSelection, TableWatching, SnapshotDisplay, w.VBox):
         self.controls = TableControls(self._on_query, page_size=page_size)
         self.banner = Banner(self.bridge.timers)
         self._build_selection_controls()
-        self.header = w.HTML(header_html())
-        self.header.add_class("inb-cellbox")
-        # Invisible twins of a row's buttons: the header's cells get exactly the width a
-        # row's cells get, so the columns line up at every output width.
-        ghosts = [
-            w.ToggleButton(
-                description="Details",
-                tooltip="(spacer)",
-                layout=self._shared.toggle,
-                style=self._shared.toggle_style,
-                _dom_classes=("inb-action", "inb-ghost"),
-            ),
-            w.HBox(
-                [w.Button(description="Delete", tooltip="(spacer)", layout=self._shared.button)],
-                layout=self._shared.plain,
-                _dom_classes=("inb-action", "inb-ghost"),
-            ),
-        ]
-        self.head_row = w.HBox(
-            [self.select_all, self.header, *ghosts], _dom_classes=("inb-row", "inb-head-row")
-        )
+        self.head_row = TableHeader(self.select_all, self._shared, self.controls.sort_by)
         self.empty_html = w.HTML(toned("Loading the cluster list…", "muted"))
         self.rows_box = w.VBox([])
         super().__init__(
@@ -159,31 +136,6 @@ class ClusterTable(TableSelection, TableWatching, SnapshotDisplay, w.VBox):
                 self._push_rows(session.rows())  # an empty first list changes no row
             self._push_poll(session.last_refresh())
 
-    # --- plug-in points -------------------------------------------------------------------
-
-    def add_row_action(self, action: RowAction) -> None:
-        """Offer ``action`` in every row's details (rows whose details are open get it next
-        time they open)."""
-        self._actions.append(action)
-
-    def add_row_panel(self, panel: RowPanel) -> None:
-        """Show ``panel`` in every row's details, built when the details open."""
-        self._panels.append(panel)
-
-    def details_for(self, view: ClusterRowView) -> RowDetails:
-        """The details area of ``view``'s cluster (the row asks when its details open)."""
-        return RowDetails(lambda: self._context(view), self._actions, self._panels)
-
-    def _context(self, view: ClusterRowView) -> RowContext:
-        cluster_id = view.cluster_id
-        return RowContext(
-            row=self._rows.get(cluster_id, view.row),
-            session=self.session,
-            bridge=self.bridge,
-            owner=self.owner,
-            report_error=lambda message: self.report_error(cluster_id, message),
-        )
-
     # --- rows ----------------------------------------------------------------------------
 
     def show_rows(self, rows: Iterable[ClusterRow]) -> None:
@@ -192,8 +144,7 @@ class ClusterTable(TableSelection, TableWatching, SnapshotDisplay, w.VBox):
             return
         self._rows = {r.id: r for r in rows}
         self._forget_selected(self._rows)
-        for gone in [i for i in self._errors if i not in self._rows]:
-            del self._errors[gone]
+        self._forget_errors(self._rows)
         self._listed = True
         self._mark_listed()
         self._draw()
@@ -228,7 +179,7 @@ class ClusterTable(TableSelection, TableWatching, SnapshotDisplay, w.VBox):
         if children != tuple(self.rows_box.children):
             self.rows_box.children = children
         self.controls.show(len(self._rows), page)
-        self.header.value = header_html(query.sort, query.descending)
+        self.head_row.show(query.sort, query.descending)
         self._draw_selection()
         self._draw_empty()
 
@@ -258,64 +209,6 @@ class ClusterTable(TableSelection, TableWatching, SnapshotDisplay, w.VBox):
         """Every row (all pages), as a new DataFrame (changing it changes nothing here)."""
         return clusters_frame(self._rows.values())
 
-    # --- actions ----------------------------------------------------------------------------
-
-    def delete(self, cluster_id: str) -> None:
-        """Send the delete of ``cluster_id`` (after its confirmation); errors show on its row."""
-        self._errors.pop(cluster_id, None)
-        view = self._view_of(cluster_id)
-        if view is not None:
-            view.clear_error()
-        session, owner = self.session, self.owner
-        row = self._rows.get(cluster_id)
-        name = row.name if row is not None else cluster_id
-
-        async def delete() -> None:
-            with session.owned_by(owner):
-                await session.delete_cluster(cluster_id)
-
-        self.bridge.run(delete, sink=_RowSink(self, cluster_id), what=f"delete cluster {name}")
-
-    def report_error(self, cluster_id: str, message: str) -> None:
-        """Show ``message`` on ``cluster_id``'s row (now, or when it comes into view)."""
-        self._errors[cluster_id] = message
-        view = self._view_of(cluster_id)
-        if view is not None:
-            view.show_error(message)
-
-    def local_error(self, cluster_id: str) -> str | None:
-        """The last error of an action of this table on ``cluster_id``."""
-        return self._errors.get(cluster_id)
-
-    # --- snapshots ------------------------------------------------------------------------
-
-    def _cells(self) -> list[list[str]]:
-        return [text_cells(r) for r in select(list(self._rows.values()), self.controls.query)]
-
-    def snapshot_text(self) -> str:
-        """The table as plain text (every cluster the filter keeps, all pages)."""
-        lines = [f"{self.title_text()} — {self.updated_label.value}"]
-        if self.banner.text:
-            lines.append(self.banner.text)
-        cells = self._cells()
-        lines.append(text_table(TEXT_COLUMNS, cells) if cells else self._empty_text())
-        return "\n".join(lines)
-
-    def snapshot_html(self) -> str:
-        """The table as static HTML (escaped, themed)."""
-        cells = [[esc(c) for c in row] for row in self._cells()]
-        body = table_html(TEXT_COLUMNS, cells) if cells else toned(self._empty_text(), "muted")
-        if self.banner.text:
-            body = f"<div>{esc(self.banner.text)}</div>" + body
-        return box_html(self.title_text(), body, note=self.updated_label.value)
-
-    def title_text(self) -> str:
-        """The title, saying when the session is the embedded simulator."""
-        return "Clusters" + (" (embedded simulator)" if self.session.is_simulated else "")
-
-    def _empty_text(self) -> str:
-        return "No clusters in this account yet." if self._listed else "Not listed yet."
-
     def __repr__(self) -> str:
         return f"<ClusterTable {len(self._rows)} clusters, owner={self.owner}>"
 
@@ -341,13 +234,3 @@ class ClusterTable(TableSelection, TableWatching, SnapshotDisplay, w.VBox):
         if self._own_bridge:
             self.bridge.close()
         super().close()
-
-
-class _RowSink:
-    """Where a failed action on one cluster reports: that cluster's row."""
-
-    def __init__(self, table: ClusterTable, cluster_id: str) -> None:
-        self._table, self._id = table, cluster_id
-
-    def show_error(self, message: str) -> None:
-        self._table.report_error(self._id, message)

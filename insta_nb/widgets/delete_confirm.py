@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import ipywidgets as w
 from ipywidgets.widgets.widget_bool import CheckboxStyle, ToggleButtonStyle
@@ -24,6 +25,7 @@ __all__ = [
     "DEFAULT_CONFIRM_TIMEOUT",
     "ConfirmState",
     "DeleteConfirm",
+    "DeleteWording",
     "SharedModels",
     "needs_typed_name",
 ]
@@ -67,6 +69,30 @@ def needs_typed_name(sla_tier: str | None) -> bool:
     return sla_tier != "NON_PRODUCTION"
 
 
+@dataclass(frozen=True)
+class DeleteWording:
+    """How a delete question names what it deletes (the rules stay the same).
+
+    Args:
+        subject: Words before the name: "Delete {subject} <b>{name}</b>?" ("cluster",
+            "the VPC peering to").
+        typed: What must be typed, as the question says it ("its name", "the peer
+            network's name").
+        named_tooltip: The Delete button's tooltip names the thing (a row that shows the
+            cluster's name next to the button may say "this cluster" instead: paging
+            then does not resend a tooltip per row).
+    """
+
+    subject: str = "cluster"
+    typed: str = "its name"
+    named_tooltip: bool = True
+
+    def delete_tip(self, name: str) -> str:
+        """The Delete button's tooltip."""
+        what = f"{self.subject} {name}" if self.named_tooltip else f"this {self.subject}"
+        return f"Delete {what}… (asks for confirmation first)"
+
+
 class ConfirmState(enum.Enum):
     """Where a delete stands: nothing asked, asking, or sent."""
 
@@ -90,6 +116,7 @@ class DeleteConfirm(w.HBox):
             button stays disabled and says so.
         shared: Layout and style models to use instead of new ones (a table shares one
             set between all its rows: fewer models, a quicker first draw); never mutated.
+        wording: What the question calls the thing deleted (default: a cluster).
     """
 
     def __init__(
@@ -103,7 +130,9 @@ class DeleteConfirm(w.HBox):
         place_panel: Callable[[w.Widget, bool], None] | None = None,
         disabled_reason: str | None = None,
         shared: SharedModels | None = None,
+        wording: DeleteWording = DeleteWording(),
     ) -> None:
+        self.wording = wording
         self._name = name
         self._on_confirm = on_confirm
         self._timers = timers
@@ -117,7 +146,7 @@ class DeleteConfirm(w.HBox):
         self.delete_button = w.Button(
             description="Delete",
             icon="trash",
-            tooltip=f"Delete cluster {name}… (asks for confirmation first)",
+            tooltip=wording.delete_tip(name),
             **(
                 {"layout": shared.button, "style": shared.button_style}
                 if shared
@@ -142,9 +171,9 @@ class DeleteConfirm(w.HBox):
         self.question = w.HTML()
         self.typed_name = w.Text(
             value="",
-            placeholder="type the cluster name",
+            placeholder=f"type {self._typed_noun()}",
             description="Name:",
-            tooltip="PRODUCTION clusters: type the cluster's name exactly to enable Confirm",
+            tooltip=f"Type {self._typed_noun()} exactly to enable Confirm",
             continuous_update=True,
             layout=w.Layout(width="220px"),
             style={"description_width": "auto"},
@@ -153,7 +182,7 @@ class DeleteConfirm(w.HBox):
             description="Confirm delete",
             icon="exclamation-triangle",
             button_style="danger",
-            tooltip=f"Delete cluster {self._name} now",
+            tooltip=f"Delete {self.wording.subject} {self._name} now",
             disabled=True,
             layout=w.Layout(width="auto"),
         )
@@ -171,6 +200,11 @@ class DeleteConfirm(w.HBox):
         )
         return self._panel
 
+    def _typed_noun(self) -> str:
+        # "its name" reads well in the question only; a field's hint names the thing.
+        typed = self.wording.typed
+        return f"the {self.wording.subject}'s name" if typed == "its name" else typed
+
     @property
     def is_open(self) -> bool:
         """Whether the confirmation question is shown."""
@@ -187,9 +221,9 @@ class DeleteConfirm(w.HBox):
             return
         self._name, self.needs_typed_name = name, needs_typed_name
         if not self.disabled_reason:
-            self.delete_button.tooltip = f"Delete cluster {name}… (asks for confirmation first)"
+            self.delete_button.tooltip = self.wording.delete_tip(name)
         if self._panel is not None:
-            self.confirm_button.tooltip = f"Delete cluster {name} now"
+            self.confirm_button.tooltip = f"Delete {self.wording.subject} {name} now"
         if self.state is ConfirmState.CONFIRMING:
             self.revert()
 
@@ -202,8 +236,8 @@ class DeleteConfirm(w.HBox):
         panel = self._ensure_panel()
         typed = self.needs_typed_name
         ask = (
-            f"Delete cluster <b>{esc(self._name)}</b>? This cannot be undone."
-            + (" Type its name to confirm." if typed else "")
+            f"Delete {esc(self.wording.subject)} <b>{esc(self._name)}</b>? This cannot be undone."
+            + (f" Type {esc(self.wording.typed)} to confirm." if typed else "")
             + f' <span style="color:{TONES["muted"]};">(this question closes by itself'
             f" after {self.timeout:.0f} s)</span>"
         )

@@ -14,12 +14,15 @@ from insta_nb.peering import VpcPeering
 from insta_nb.widgets._bridge import Timers
 from insta_nb.widgets.delete_confirm import (
     DEFAULT_CONFIRM_TIMEOUT,
-    ConfirmState,
     DeleteConfirm,
+    DeleteWording,
     needs_typed_name,
 )
 
-__all__ = ["PeeringDeleteConfirm", "peer_name"]
+__all__ = ["PEERING_WORDING", "PeeringDeleteConfirm", "peer_name"]
+
+#: "Delete the VPC peering to vpc-0a1b2c3d? … Type the peer network's name to confirm."
+PEERING_WORDING = DeleteWording(subject="the VPC peering to", typed="the peer network's name")
 
 
 def peer_name(peering: VpcPeering) -> str:
@@ -63,20 +66,5 @@ class PeeringDeleteConfirm(DeleteConfirm):
             timeout=timeout,
             needs_typed_name=needs_typed_name(sla_tier),
             disabled_reason=disabled_reason,
+            wording=PEERING_WORDING,
         )
-        if not disabled_reason:
-            self.delete_button.tooltip = (
-                f"Delete the VPC peering to {self.name}… (asks for confirmation first)"
-            )
-
-    def _on_delete(self, _: object = None) -> None:
-        # DeleteConfirm's question speaks of a cluster: same rules, a peering's words.
-        super()._on_delete(_)
-        if self.state is not ConfirmState.CONFIRMING:
-            return
-        self.question.value = self.question.value.replace(
-            "Delete cluster ", "Delete the VPC peering to ", 1
-        ).replace(" Type its name to confirm.", " Type the peer network's name to confirm.", 1)
-        self.typed_name.placeholder = "type the peer network's name"
-        self.typed_name.tooltip = "Type the peer network's name exactly to enable Confirm"
-        self.confirm_button.tooltip = f"Delete the VPC peering to {self.name} now"

@@ -2,8 +2,10 @@
 
 A :class:`~insta_nb.widgets.row_extensions.RowPanel`: built when a row's details open,
 closed when they close. While open it lists the cluster's peerings again every
-``refresh_period`` seconds (slower once every status is final), so a peering's status
-moves from ``pending-acceptance`` to ``active`` before the user's eyes. "Add VPC
+``refresh_period`` seconds (or the table's refresh period, when the user chose one;
+slower once every status is final), so a peering's status moves from
+``pending-acceptance`` to ``active`` before the user's eyes. It pauses with the table
+(``ctx.refresh``) and lists again as soon as the table resumes. "Add VPC
 peering" opens a :class:`~insta_nb.widgets.peering_form.PeeringForm`; each peering has
 a Delete behind the cluster's confirmation rules. Failures show in the panel, with the
 API's message; nothing here raises into the notebook.
@@ -14,7 +16,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 import ipywidgets as w
 
@@ -27,9 +29,6 @@ from insta_nb.widgets.peering_line import PeeringLine
 from insta_nb.widgets.row_extensions import RowContext, RowPanel
 from insta_nb.widgets.snapshot import toned
 
-if TYPE_CHECKING:
-    pass
-
 __all__ = ["PeeringPanel", "peering_panel"]
 
 _ids = itertools.count(1)
@@ -41,9 +40,11 @@ class PeeringPanel(w.VBox):
     """The VPC peerings of one cluster, kept fresh while shown.
 
     Args:
-        ctx: The row's context (session, bridge, the row as drawn).
+        ctx: The row's context (session, bridge, the row as drawn, the table's refresh
+            settings).
         refresh_period: Seconds between lists while a status may still change; default
-            four request intervals of the session, at least 2 s.
+            the table's refresh period if the user chose one, else four request
+            intervals of the session, at least 2 s.
     """
 
     def __init__(self, ctx: RowContext, *, refresh_period: float | None = None) -> None:
@@ -51,6 +52,9 @@ class PeeringPanel(w.VBox):
         self.owner = f"widget:peering-panel:{next(_ids)}"
         interval = float(ctx.session.settings.interval)
         self.refresh_period = refresh_period or max(2.0, 4 * interval)
+        self._own_period = refresh_period is not None
+        self._table = ctx.refresh
+        self._table.observe(self._on_table_refresh, names=["paused", "period"])
         self._closed = False
         self._listing = False
         self._timer: TimerHandle | None = None
@@ -124,7 +128,7 @@ class PeeringPanel(w.VBox):
             return
         self._draw(tuple(found))
         self.status.say("", "")
-        self._schedule()
+        self._schedule()  # (says "Paused with the table." when it is)
 
     def _list_failed(self, exc: BaseException) -> None:
         self._listing = False
@@ -133,10 +137,31 @@ class PeeringPanel(w.VBox):
         self.status.say(f"Could not list the VPC peerings: {error_text(exc)}", "error")
         self._schedule()
 
+    @property
+    def paused(self) -> bool:
+        """Whether the table is paused (this panel then lists only when asked)."""
+        return bool(self._table.paused)
+
+    def _on_table_refresh(self, change: dict[str, Any]) -> None:
+        if self._closed:
+            return
+        if change["name"] == "paused" and not change["new"]:
+            self.status.say("", "")
+            self.refresh()  # resumed: catch up at once
+        elif not self._listing:
+            self._schedule()
+
     def _schedule(self) -> None:
-        steady = self.peerings is not None and all(p.status.is_final for p in self.peerings)
-        period = self.refresh_period * (_STEADY_FACTOR if steady else 1)
         self._cancel_timer()
+        if self.paused:
+            if self.status.tone != "error":  # a failure's words stay until the next list
+                self.status.say("Paused with the table.", "muted")
+            return
+        steady = self.peerings is not None and all(p.status.is_final for p in self.peerings)
+        base = self.refresh_period
+        if not self._own_period and self._table.period:
+            base = float(self._table.period)
+        period = base * (_STEADY_FACTOR if steady else 1)
         self._timer = self.ctx.bridge.timers.call_later(period, self.refresh)
 
     def _cancel_timer(self) -> None:
@@ -236,6 +261,7 @@ class PeeringPanel(w.VBox):
             return
         self._closed = True
         self._cancel_timer()
+        self._table.unobserve(self._on_table_refresh, names=["paused", "period"])
         self.ctx.session.cancel_queued(self.owner)
         if self.form is not None:
             self.form.close()

@@ -1,12 +1,12 @@
 """The "Resize" action of a cluster row and the details section showing its progress.
 
 :class:`ResizeFeature` gives a table both halves: a
-:class:`~insta_nb.widgets.row_extensions.RowAction` "Resize" and a
-:class:`~insta_nb.widgets.row_extensions.RowPanel` in which the action opens its
-:class:`~insta_nb.widgets.resize_dialog.ResizeDialog` (an action has no place of its own
-to draw in) and which shows, per data centre, the nodes already at the new size out of
-all, until every node is. The numbers come from the row's details, which the service
-keeps reading while a cluster is resizing.
+:class:`~insta_nb.widgets.row_extensions.RowAction` "Resize", whose click returns a
+:class:`ResizePicker` (the :class:`~insta_nb.widgets.resize_dialog.ResizeDialog` and a
+button closing it) that the row's details draw under their action bar, and a
+:class:`~insta_nb.widgets.row_extensions.RowPanel` showing, per data centre, the nodes
+already at the new size out of all, until every node is. The numbers come from the row's
+details, which the service keeps reading while a cluster is resizing.
 """
 
 from __future__ import annotations
@@ -17,13 +17,12 @@ import ipywidgets as w
 
 from insta_nb.models import ClusterStatus, DataCentre
 from insta_nb.session import ClusterRow
-from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.delete_confirm import DEFAULT_CONFIRM_TIMEOUT
 from insta_nb.widgets.resize_dialog import ResizeDialog, current_size
 from insta_nb.widgets.row_extensions import RowAction, RowContext, RowPanel
 from insta_nb.widgets.snapshot import TONES, esc, toned
 
-__all__ = ["ResizeFeature", "ResizePanel", "ResizeProgress", "progress_of"]
+__all__ = ["ResizeFeature", "ResizePanel", "ResizePicker", "ResizeProgress", "progress_of"]
 
 
 @dataclass(frozen=True)
@@ -80,23 +79,57 @@ def progress_of(
     return out
 
 
+class ResizePicker(w.VBox):
+    """What the Resize action draws in the row's details: the size picker, and a Close.
+
+    Once the API accepted a resize the picker removes itself (``ctx.show(None)``) and the
+    details redraw the Resize section, which then shows the progress.
+    """
+
+    def __init__(self, feature: ResizeFeature, ctx: RowContext) -> None:
+        self.feature = feature
+        self.ctx = ctx
+        self.close_button = w.Button(
+            description="Close the picker",
+            tooltip="Close the size picker without resizing",
+            layout=w.Layout(width="auto"),
+        )
+        self.close_button.on_click(lambda _: self.ctx.show(None))
+        self.dialog = self._new_dialog(ctx)
+        super().__init__([self.dialog, self.close_button])
+        self.add_class("insta-nb-resize-picker")
+
+    def _new_dialog(self, ctx: RowContext) -> ResizeDialog:
+        return ResizeDialog(ctx, self._sent, timeout=self.feature.confirm_timeout)
+
+    def update(self, ctx: RowContext) -> None:
+        """The row changed: a picker opened before the details came asks again with them."""
+        self.ctx = ctx
+        if not self.dialog.data_centre.options and ctx.row.details:
+            old, self.dialog = self.dialog, self._new_dialog(ctx)
+            self.children = (self.dialog, self.close_button)
+            old.close()
+
+    def _sent(self, dc: DataCentre, old: str | None, new: str) -> None:
+        self.feature.remember(self.ctx.cluster_id, dc.id, old, new)
+        self.ctx.show(None)  # closes this picker; the Resize section shows the progress
+
+    def close(self) -> None:
+        """Close the picker (its queued requests too) and the button."""
+        self.dialog.close()
+        self.close_button.close()
+        super().close()
+
+
 class ResizePanel(w.VBox):
-    """A row's "Resize" section: progress per data centre, and the picker when opened."""
+    """A row's "Resize" section: progress per data centre."""
 
     def __init__(self, feature: ResizeFeature, ctx: RowContext) -> None:
         self.feature = feature
         self.ctx = ctx
         self.progress: list[ResizeProgress] = []
         self.progress_html = w.HTML()
-        self.dialog: ResizeDialog | None = None
-        self.dialog_box = w.VBox([])
-        self.close_button = w.Button(
-            description="Close the picker",
-            tooltip="Close the size picker without resizing",
-            layout=w.Layout(width="auto"),
-        )
-        self.close_button.on_click(lambda _: self.close_dialog())
-        super().__init__([self.progress_html, self.dialog_box])
+        super().__init__([self.progress_html])
         self.add_class("insta-nb-resize-panel")
         self.update(ctx)
 
@@ -105,40 +138,14 @@ class ResizePanel(w.VBox):
         self.ctx = ctx
         self.progress = progress_of(ctx.row, self.feature.sent_for(ctx.cluster_id))
         self.progress_html.value = progress_html(ctx.row, self.progress)
-        dialog = self.dialog
-        if dialog is not None and not dialog.data_centre.options and ctx.row.details:
-            self.close_dialog()  # opened before the details came: ask again with them
-            self.open_dialog()
 
     def progress_text(self) -> str:
         """The progress lines as text (``""`` when nothing is being resized)."""
         return "\n".join(p.text() for p in self.progress)
 
-    def open_dialog(self) -> None:
-        """Show the size picker (the Resize action's click)."""
-        if self.dialog is not None:
-            return
-        self.dialog = ResizeDialog(self.ctx, self._sent, timeout=self.feature.confirm_timeout)
-        self.dialog_box.children = (self.dialog, self.close_button)
-
-    def close_dialog(self) -> None:
-        """Hide and close the size picker."""
-        if self.dialog is not None:
-            dialog, self.dialog = self.dialog, None
-            self.dialog_box.children = ()
-            dialog.close()
-
-    def _sent(self, dc: DataCentre, old: str | None, new: str) -> None:
-        self.feature.remember(self.ctx.cluster_id, dc.id, old, new)
-        self.close_dialog()
-        self.update(self.ctx)
-
     def close(self) -> None:
-        """Close the picker and every widget; forget this panel."""
-        self.feature.forget(self)
-        self.close_dialog()
-        for child in (self.progress_html, self.dialog_box, self.close_button):
-            close_tree(child)
+        """Close every widget of the section."""
+        self.progress_html.close()
         super().close()
 
 
@@ -180,40 +187,36 @@ class ResizeFeature:
 
     def __init__(self, *, confirm_timeout: float = DEFAULT_CONFIRM_TIMEOUT) -> None:
         self.confirm_timeout = confirm_timeout
-        self._panels: dict[tuple[str, str], ResizePanel] = {}
         self._sent: dict[str, dict[str, tuple[str | None, str]]] = {}
 
     def action(self) -> RowAction:
-        """The "Resize" button of a row's details."""
+        """The "Resize" button of a row's details: it opens a :class:`ResizePicker` there."""
+
+        def update(widget: w.Widget, ctx: RowContext) -> None:
+            if isinstance(widget, ResizePicker):
+                widget.update(ctx)
+
         return RowAction(
             "Resize",
             run=self.open,
             tooltip="Change a data centre's node size (asks for confirmation first)",
             icon="arrows-v",
             available=_resizable,
+            update=update,
         )
 
     def panel(self) -> RowPanel:
-        """The "Resize" section of a row's details (progress, and the picker)."""
-
-        def build(ctx: RowContext) -> w.Widget:
-            panel = ResizePanel(self, ctx)
-            self._panels[(ctx.owner, ctx.cluster_id)] = panel
-            return panel
+        """The "Resize" section of a row's details (progress)."""
 
         def update(widget: w.Widget, ctx: RowContext) -> None:
             if isinstance(widget, ResizePanel):
                 widget.update(ctx)
 
-        return RowPanel("Resize", build=build, update=update)
+        return RowPanel("Resize", build=lambda ctx: ResizePanel(self, ctx), update=update)
 
-    def open(self, ctx: RowContext) -> None:
-        """Open the picker in the row's Resize section."""
-        panel = self._panels.get((ctx.owner, ctx.cluster_id))
-        if panel is None:
-            ctx.report_error("Resize: open the row's details first.")
-            return
-        panel.open_dialog()
+    def open(self, ctx: RowContext) -> ResizePicker:
+        """The picker for the row's cluster (the row's details draw it)."""
+        return ResizePicker(self, ctx)
 
     def sent_for(self, cluster_id: str) -> dict[str, tuple[str | None, str]]:
         """Resizes sent from this table for ``cluster_id``, by data centre."""
@@ -222,9 +225,3 @@ class ResizeFeature:
     def remember(self, cluster_id: str, data_centre_id: str, old: str | None, new: str) -> None:
         """A resize was accepted: its progress shows until every node is at ``new``."""
         self._sent.setdefault(cluster_id, {})[data_centre_id] = (old, new)
-
-    def forget(self, panel: ResizePanel) -> None:
-        """``panel`` closed (its details did)."""
-        key = (panel.ctx.owner, panel.ctx.cluster_id)
-        if self._panels.get(key) is panel:
-            del self._panels[key]

@@ -3,14 +3,16 @@
 Built when a row's details open and closed when they close. It shows data centres,
 nodes with addresses, firewall rules, the facts a narrow table leaves out, when this
 view first saw the cluster (the API does not say when a cluster was created), then an
-action bar (:class:`~insta_nb.widgets.row_extensions.RowAction`) and one titled section
-per :class:`~insta_nb.widgets.row_extensions.RowPanel`.
+action bar (:class:`~insta_nb.widgets.row_extensions.RowAction`), the place where the
+last action used draws (a picker, a form), and one titled section per
+:class:`~insta_nb.widgets.row_extensions.RowPanel`.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import ipywidgets as w
 
@@ -50,6 +52,9 @@ class RowDetails(w.VBox):
     ) -> None:
         self._context = context
         self.body = w.HTML()
+        #: What the last action used shows (its widget), under the action bar.
+        self.action_box = w.VBox([])
+        self._action_widget: tuple[RowAction | None, w.Widget] | None = None
         self._actions: list[tuple[RowAction, w.Button]] = []
         for action in actions:
             button = w.Button(
@@ -58,30 +63,69 @@ class RowDetails(w.VBox):
                 tooltip=action.tooltip,
                 layout=w.Layout(width="auto"),
             )
-            button.on_click(lambda _, a=action: a.run(self._context()))
+            button.on_click(lambda _, a=action: self.run(a))
             self._actions.append((action, button))
         self.action_bar = w.HBox(
             [b for _, b in self._actions], layout=w.Layout(flex_flow="row wrap")
         )
         if not self._actions:
             self.action_bar.layout.display = "none"
-        ctx = context()
+        ctx = self.context()
         self._panels: list[tuple[RowPanel, w.Widget]] = [(p, p.build(ctx)) for p in panels]
         sections: list[w.Widget] = []
         for panel, widget in self._panels:
             sections += [w.HTML(f"<b>{esc(panel.title)}</b>"), widget]
-        super().__init__([self.body, self.action_bar, *sections])
+        super().__init__([self.body, self.action_bar, self.action_box, *sections])
         self.add_class("inb-second")
         self.add_class("insta-nb-row-details")
         self.show(ctx.row)
+
+    def context(self) -> RowContext:
+        """The row's context as actions and panels get it (``show`` draws here)."""
+        return replace(self._context(), show=self.show_action)
+
+    @property
+    def action_widget(self) -> w.Widget | None:
+        """What an action shows under the action bar, if anything."""
+        return self._action_widget[1] if self._action_widget else None
+
+    def run(self, action: RowAction) -> None:
+        """Run ``action`` (its button's click) and draw the widget it returns."""
+        widget = action.run(self.context())
+        if widget is not None:
+            self._place(action, widget)
+
+    def show_action(self, widget: w.Widget | None) -> None:
+        """Draw ``widget`` under the action bar, closing what was there; with ``None``,
+        remove it and redraw the panels (what the action did may show there now)."""
+        self._place(None, widget)
+        if widget is None:
+            self._update_panels()
+
+    def _place(self, action: RowAction | None, widget: w.Widget | None) -> None:
+        old = self.action_widget
+        if widget is not None and widget is old and self._action_widget is not None:
+            # run() returned what it had already shown through ctx.show: remember whose.
+            self._action_widget = (action or self._action_widget[0], widget)
+            return
+        self._action_widget = None if widget is None else (action, widget)
+        self.action_box.children = () if widget is None else (widget,)
+        if old is not None and old is not widget:
+            close_tree(old)
 
     def show(self, row: ClusterRow) -> None:
         """Redraw for ``row`` (values that did not change send nothing)."""
         self.body.value = details_html(row)
         for action, button in self._actions:
             button.disabled = not action.available(row)
+        shown = self._action_widget
+        if shown is not None and shown[0] is not None and shown[0].update is not None:
+            shown[0].update(shown[1], self.context())
+        self._update_panels()
+
+    def _update_panels(self) -> None:
         if self._panels:
-            ctx = self._context()
+            ctx = self.context()
             for panel, widget in self._panels:
                 if panel.update is not None:
                     panel.update(widget, ctx)

@@ -43,6 +43,7 @@ class TableControls:
 
     def __init__(self, on_change: Callable[[TableQuery], None], *, page_size: int = 50) -> None:
         self._on_change = on_change
+        self._quiet = False  # the controls are being set to match a header click
         sizes = sorted({*PAGE_SIZES, page_size})
         self.query = TableQuery(page_size=page_size)
         self.count = w.HTML(value="", layout=w.Layout(display="none"))
@@ -103,7 +104,7 @@ class TableControls:
         self.pager_label.add_class("insta-nb-pager")
         self.filter_text.observe(lambda c: self._set(text=c["new"], page=0), names="value")
         self.status_choice.observe(lambda c: self._set(status=c["new"], page=0), names="value")
-        self.sort_choice.observe(lambda c: self._set(sort=c["new"], page=0), names="value")
+        self.sort_choice.observe(self._on_sort, names="value")
         self.order_toggle.observe(self._on_order, names="value")
         self.page_size.observe(self._on_page_size, names="value")
         self.prev_button.on_click(lambda _: self._set(page=self.query.page - 1))
@@ -121,6 +122,25 @@ class TableControls:
         self.query = replace(self.query, **changes)
         self._on_change(self.query)
 
+    def sort_by(self, column: str) -> None:
+        """Sort by ``column`` (a header click): ascending, or reversed if already sorted by it.
+
+        The Sort control and the order toggle are set to match; the rows are drawn once.
+        """
+        same = column == self.query.sort
+        descending = not self.query.descending if same else False
+        self._quiet = True
+        try:
+            self.sort_choice.value = column
+            self.order_toggle.value = descending
+        finally:
+            self._quiet = False
+        self._set(sort=column, descending=descending, page=0 if not same else self.query.page)
+
+    def _on_sort(self, change: dict[str, Any]) -> None:
+        if not self._quiet:
+            self._set(sort=change["new"], page=0)
+
     def _on_order(self, change: dict[str, Any]) -> None:
         descending = bool(change["new"])
         self.order_toggle.description = "Descending" if descending else "Ascending"
@@ -128,7 +148,8 @@ class TableControls:
         self.order_toggle.tooltip = (
             "Sort order: click for ascending" if descending else "Sort order: click for descending"
         )
-        self._set(descending=descending)
+        if not self._quiet:
+            self._set(descending=descending)
 
     def _on_page_size(self, change: dict[str, Any]) -> None:
         # Keep the first row of the current page in view.

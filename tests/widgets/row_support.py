@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipywidgets as w
+
 from insta_nb.session import ClusterRow
 from insta_nb.widgets._bridge import Bridge
-from insta_nb.widgets.row_extensions import RowContext
+from insta_nb.widgets.row_extensions import RowContext, TableRefresh
 
 from .conftest import World
 
@@ -27,11 +29,19 @@ def row_of(world: World, cluster_id: str) -> ClusterRow:
 
 
 class Context:
-    """Row contexts as a table makes them, with the errors it was told about."""
+    """Row contexts as a table makes them, with the errors it was told about and what an
+    action showed (``ctx.show``: the old widget is closed, as a row's details close it)."""
 
     def __init__(self, world: World, bridge: Bridge, cluster_id: str) -> None:
         self.world, self.bridge, self.cluster_id = world, bridge, cluster_id
         self.errors: list[str] = []
+        self.shown: w.Widget | None = None
+        self.refresh = TableRefresh()
+
+    def show(self, widget: w.Widget | None) -> None:
+        old, self.shown = self.shown, widget
+        if old is not None and old is not widget:
+            old.close()
 
     def __call__(self) -> RowContext:
         return RowContext(
@@ -40,4 +50,6 @@ class Context:
             bridge=self.bridge,
             owner="widget:test-table",
             report_error=self.errors.append,
+            show=self.show,
+            refresh=self.refresh,
         )

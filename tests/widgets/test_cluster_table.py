@@ -228,7 +228,7 @@ def test_no_fake_age_only_when_this_view_first_saw_the_cluster(
     cluster = world.create("aging")
     refresh(world, table)
     view = table.row_views[cluster]
-    assert "Age" not in table.header.value
+    assert "Age" not in table.head_row.text
     assert not re.search(r"\b\d+ (s|min|h|d)\b", view.cells.value)  # no "0 s" age
     view.details_toggle.value = True
     table.bridge.drain()

@@ -11,7 +11,7 @@ from insta_nb.widgets import ClusterTable
 from insta_nb.widgets._tree import walk
 from insta_nb.widgets.peering_panel import PeeringPanel
 from insta_nb.widgets.resize_dialog import ResizeDialog
-from insta_nb.widgets.resize_panel import ResizeFeature, ResizePanel
+from insta_nb.widgets.resize_panel import ResizeFeature, ResizePanel, ResizePicker
 from insta_nb.widgets.row_features import add_row_features
 
 from .conftest import World
@@ -27,34 +27,35 @@ def resizes(world: World) -> int:
     return world.sent("POST", "/resize")
 
 
-def opened(world: World, name: str) -> tuple[ResizeFeature, ResizePanel, Context]:
+def opened(world: World, name: str) -> tuple[ResizePanel, ResizePicker, Context]:
     cluster_id = running_cluster(world, name)
     ctx = Context(world, world.bridge(), cluster_id)
     feature = ResizeFeature(confirm_timeout=10)
     panel = feature.panel().build(ctx())
     assert isinstance(panel, ResizePanel)
-    feature.action().run(ctx())
+    picker = feature.action().run(ctx())
+    assert isinstance(picker, ResizePicker)
+    ctx.show(picker)  # what a row's details do with the widget an action returns
     ctx.bridge.drain()
-    return feature, panel, ctx
+    return panel, picker, ctx
 
 
 def test_the_picker_offers_only_the_sizes_the_data_centre_may_take(world: World) -> None:
-    _, panel, ctx = opened(world, "picky")
-    dialog = panel.dialog
-    assert dialog is not None
+    panel, picker, ctx = opened(world, "picky")
+    dialog = picker.dialog
     valid = world.session.sync.resize_sizes(ctx.cluster_id)
     assert valid == ["t3.medium-v2"]
     assert list(dialog.size.options) == valid  # not the provider's whole list of sizes
     assert "Now t3.small-v2." in dialog.messages["newNodeSize"].text
     assert dialog.concurrent.max == 1  # three racks of one node
     assert not dialog.review.disabled
+    picker.close()
     panel.close()
 
 
 def test_resize_asks_naming_cluster_data_centre_and_sizes_and_sends_once(world: World) -> None:
-    _, panel, ctx = opened(world, "grower")
-    dialog = panel.dialog
-    assert dialog is not None
+    panel, picker, ctx = opened(world, "grower")
+    dialog = picker.dialog
     dialog.review.click()
     question = text(dialog.question.value)
     assert "Resize cluster grower, data centre AWS_VPC_US_WEST_2" in question
@@ -75,14 +76,14 @@ def test_resize_asks_naming_cluster_data_centre_and_sizes_and_sends_once(world: 
     assert resizes(world) == 1
     details = world.session.sync.get_cluster(ctx.cluster_id)
     assert details.data_centres[0].resize_target_node_size == "t3.medium-v2"
-    assert panel.dialog is None  # accepted: the picker closes, the progress shows
+    assert ctx.shown is None  # accepted: the picker removed itself from the details
+    assert picker.comm is None
     panel.close()
 
 
 def test_progress_moves_to_done_as_the_rolling_resize_runs(world: World) -> None:
-    _, panel, ctx = opened(world, "rolling")
-    dialog = panel.dialog
-    assert dialog is not None
+    panel, picker, ctx = opened(world, "rolling")
+    dialog = picker.dialog
     dialog.review.click()
     dialog.confirm_button.click()
     ctx.bridge.drain()
@@ -125,13 +126,16 @@ def test_the_apis_refusal_shows_on_the_picker_in_its_words(world: World) -> None
     dialog.close()
 
 
-def test_resize_is_a_button_of_the_row_details_and_opens_the_picker_there(world: World) -> None:
+def test_resize_opens_its_picker_in_the_row_details_and_the_row_shows_the_progress(
+    world: World,
+) -> None:
     cluster_id = running_cluster(world, "tabled")
     bridge = world.bridge()
     table = ClusterTable(world.session, bridge=bridge, watch=False, confirm_timeout=10)
     add_row_features(table)
     bridge.drain()
     view = table.row_views[cluster_id]
+    assert "resizing" not in view.cells.value
     view.details_toggle.value = True
     bridge.drain()
     details = view.details
@@ -140,11 +144,32 @@ def test_resize_is_a_button_of_the_row_details_and_opens_the_picker_there(world:
     assert not button.disabled
     button.click()
     bridge.drain()
-    panel = next(c for c in details.children if isinstance(c, ResizePanel))
-    assert panel.dialog is not None
-    assert list(panel.dialog.size.options) == ["t3.medium-v2"]
+    picker = details.action_widget
+    assert isinstance(picker, ResizePicker)
+    assert details.action_box.children == (picker,)  # drawn under the action bar
+    assert list(picker.dialog.size.options) == ["t3.medium-v2"]
     assert resizes(world) == 0
+    picker.dialog.review.click()
+    picker.dialog.confirm_button.click()
+    bridge.drain()
+    assert resizes(world) == 1
+    # Accepted: the picker is gone and the Resize section shows the progress at once.
+    assert details.action_box.children == ()
+    assert picker.comm is None
+    section = next(c for c in details.children if isinstance(c, ResizePanel))
+    assert section.progress_text().startswith("◔ Resizing AWS_VPC_US_WEST_2")
+    # The row's own line says how far the resize is, details open or not.
     view.details_toggle.value = False
+    for done in (1, 2):
+        world.advance(300)  # one node a batch, 300 s each
+        world.on_engine(lambda: world.session.service.get_cluster(cluster_id))
+        bridge.drain()
+        assert f"resizing {done}/3 nodes" in text(view.cells.value)
+        assert f"RUNNING · resizing {done}/3 nodes" in table.snapshot_text()
+    world.advance(300)
+    world.on_engine(lambda: world.session.service.get_cluster(cluster_id))
+    bridge.drain()
+    assert "resizing" not in view.cells.value  # done: the status alone again
     table.close()
 
 
@@ -155,20 +180,21 @@ def test_a_picker_opened_before_the_details_came_asks_again_with_them(world: Wor
     ctx = Context(world, world.bridge(), cluster_id)
     assert ctx().row.details is None  # a list brings no data centres
     feature = ResizeFeature(confirm_timeout=10)
-    panel = feature.panel().build(ctx())
-    assert isinstance(panel, ResizePanel)
-    feature.action().run(ctx())
-    assert panel.dialog is not None
-    assert "not known yet" in panel.dialog.messages["data_centre_id"].text
-    assert panel.dialog.review.disabled
+    action = feature.action()
+    picker = action.run(ctx())
+    assert isinstance(picker, ResizePicker)
+    ctx.show(picker)
+    assert "not known yet" in picker.dialog.messages["data_centre_id"].text
+    assert picker.dialog.review.disabled
     world.on_engine(lambda: world.session.service.get_cluster(cluster_id))
-    panel.update(ctx())
+    assert action.update is not None
+    action.update(picker, ctx())  # the row changed while the picker is shown
     ctx.bridge.drain()
-    assert list(panel.dialog.size.options) == ["t3.medium-v2"]
-    panel.close_button.click()  # closing the picker sends nothing
-    assert panel.dialog is None
+    assert list(picker.dialog.size.options) == ["t3.medium-v2"]
+    picker.close_button.click()  # closing the picker sends nothing
+    assert ctx.shown is None
+    assert picker.comm is None
     assert resizes(world) == 0
-    panel.close()
 
 
 def test_every_control_of_the_peering_form_and_the_picker_says_what_it_does(

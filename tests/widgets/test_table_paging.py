@@ -81,7 +81,14 @@ def test_paging_reuses_the_same_row_widgets(table: ClusterTable) -> None:
     assert table.controls.pager_label.value == "51–100 of 120"
     assert list(table.rows_box.children) == first_page  # the same widgets, other clusters
     assert names(table)[0] == "cluster_050"
-    assert counter.total <= 5 * 50  # a few values per row, no new models
+    # One message a row (its cells, which name the cluster), a few for the pager: the
+    # buttons' tooltips speak of "this cluster" and stay as they are.
+    assert counter.total <= 50 + 5
+    row = table.rows_box.children[0]
+    assert "cluster_050" in row.cells.value
+    for control in (row.pick, row.details_toggle, row.delete.delete_button):
+        assert "this cluster" in control.tooltip
+        assert "cluster_0" not in control.tooltip
     table.controls.next_button.click()
     assert table.controls.pager_label.value == "101–120 of 120"
     assert len(table.rows_box.children) == 20
@@ -130,12 +137,12 @@ def test_filter_by_name_and_status_and_sort_by_any_column(table: ClusterTable) -
     assert names(table)[0] == "cluster_007"  # EU_WEST_1 before US_WEST_2
     controls.order_toggle.value = True
     assert controls.order_toggle.description == "Descending"
-    header = plain(table.header.value)
+    header = table.head_row.text
     assert "Region ▼" in header
     controls.sort_choice.value = "Nodes"
     controls.order_toggle.value = False
     assert names(table)[0] == "cluster_042"  # 1/3 before 3/3
-    assert "Nodes ▲" in plain(table.header.value)
+    assert "Nodes ▲" in table.head_row.text
 
 
 def test_sorting_by_region_puts_eu_before_us(table: ClusterTable) -> None:
@@ -233,3 +240,52 @@ def test_a_row_back_in_view_shows_the_selection_as_it_is_now(table: ClusterTable
     table.controls.filter_text.value = ""
     assert not table.row_views[rows[2].id].pick.value
     assert table.delete_selected.description == "Delete selected (0)"
+
+
+def test_clicking_a_column_title_sorts_by_it_and_the_sort_control_follows(
+    table: ClusterTable,
+) -> None:
+    rows = fake_rows(5)
+    rows[3] = replace(rows[3], region="EU_WEST_1")
+    table.show_rows(rows)
+    titles = table.head_row.titles
+    assert all(isinstance(b, w.Button) for b in titles.values())  # Tab, Enter, Space
+    assert titles["Cluster"].description == "Cluster ▲"
+    assert titles["Region"].tooltip == "Sort by Region"
+    titles["Region"].click()
+    assert table.controls.sort_choice.value == "Region"
+    assert names(table)[0] == "cluster_003"  # EU_WEST_1 first
+    assert titles["Region"].description == "Region ▲"
+    assert titles["Region"].tooltip == "Sorted by Region, ascending: click for descending"
+    assert titles["Cluster"].description == "Cluster"
+    titles["Region"].click()  # the sorted column again: the other order
+    assert table.controls.order_toggle.value is True
+    assert table.controls.order_toggle.description == "Descending"
+    assert names(table)[-1] == "cluster_003"
+    assert titles["Region"].description == "Region ▼"
+    table.controls.sort_choice.value = "Nodes"  # and the Sort control moves the arrow
+    assert titles["Nodes"].description == "Nodes ▼"
+    assert titles["Region"].description == "Region"
+    titles["Status"].click()  # another column: ascending
+    assert table.controls.order_toggle.value is False
+    assert table.controls.sort_choice.value == "Status"
+    assert "Status ▲" in table.head_row.text
+
+
+def test_the_static_snapshot_shows_the_first_50_in_the_tables_order_then_a_count(
+    table: ClusterTable,
+) -> None:
+    table.show_rows(fake_rows(500))
+    table.controls.order_toggle.value = True  # by name, descending
+    text = table.snapshot_text()
+    assert "cluster_499" in text
+    assert "cluster_450" in text
+    assert "cluster_449" not in text
+    assert text.endswith("… and 450 more clusters")
+    html = table.snapshot_html()
+    assert html.count("<tr>") == 51  # the titles and 50 clusters
+    assert "… and 450 more clusters" in plain(html)
+    assert "450 more" in table._repr_mimebundle_()["text/plain"]
+    table.controls.filter_text.value = "cluster_00"  # ten match: all listed, no count
+    assert "more cluster" not in table.snapshot_text()
+    assert table.snapshot_text().count("cluster_00") == 10
