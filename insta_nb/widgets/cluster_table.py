@@ -3,12 +3,17 @@
 While the table is alive it keeps the service watching (``service.watch()``); closing it
 stops the watch, the details watches and the table's queued requests. The table keeps
 every row the session knows but builds row widgets only for the page in view (filter by
-name and status, sort by any column, 25–200 rows a page) and reuses them when the page
-changes. Rows are redrawn only when their :attr:`~insta_nb.service.ClusterRow.version`
+name and status, sort by any column with the Sort control or by clicking its title,
+25–200 rows a page) and reuses them when the page changes. Rows are redrawn only when their :attr:`~insta_nb.service.ClusterRow.version`
 changed, so a refresh that changed nothing sends no message, and a change to a cluster
 on another page sends nothing but a changed count. Rows can be selected (across pages)
 and deleted together with one confirmation. Actions and panels of other features plug
 into every row's details (:meth:`ClusterTable.add_row_action`, :meth:`add_row_panel`).
+
+The table is put together from mixins, one concern each: row plug-ins, deletes and
+errors (``_table_row_actions``), selection (``_table_selection``), refreshing
+(``_table_watch``) and the static snapshot (``_table_snapshot``); the header is
+``_table_header``.
 """
 
 from __future__ import annotations
