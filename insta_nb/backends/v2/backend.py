@@ -125,6 +125,8 @@ class V2Backend:
     def preview_create(self, spec: ClusterSpec | ProductClusterSpec) -> Mapping[str, Any]:
         if not isinstance(spec, ProductClusterSpec):
             raise errors.ValidationError(validation.validate_spec(spec))
+        if problems := validation.shape_problems(spec):
+            raise errors.ValidationError(problems)  # no body can be built from these parts
         return wire.spec_to_json(spec)
 
     def validate_vpc_peering(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from insta_nb.models import ClusterSpec, FirewallRuleSpec
@@ -20,14 +21,17 @@ from insta_nb.products import (
     KafkaDataCentre,
     OpenSearchClusterSpec,
     OpenSearchDataCentre,
+    OpenSearchNodes,
     PostgresqlClusterSpec,
     PostgresqlDataCentre,
     ProductClusterSpec,
+    ProductDataCentre,
     RedisClusterSpec,
     RedisDataCentre,
+    ZookeeperNodes,
 )
 
-__all__ = ["FIREWALL_RULE_TYPES", "validate_firewall_rule", "validate_spec"]
+__all__ = ["FIREWALL_RULE_TYPES", "shape_problems", "validate_firewall_rule", "validate_spec"]
 
 _NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_-]*")
 _VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
@@ -205,6 +209,37 @@ _PRODUCT_RULES: tuple[tuple[type[Any], type[Any], Any], ...] = (
 )
 
 
+def shape_problems(spec: ProductClusterSpec) -> dict[str, str]:
+    """Parts of ``spec`` of the wrong *kind* (a text where a data centre or a node group
+    belongs), keyed by the API field. Checked first: the other rules, and the body
+    preview, read attributes of those parts."""
+    out: dict[str, str] = {}
+    rules = next((r for r in _PRODUCT_RULES if type(spec) is r[0]), None)
+    kind = rules[1] if rules else ProductDataCentre
+    if not isinstance(spec.data_centres, tuple | list):
+        out["dataCentres"] = f"Give a tuple of {kind.__name__}."
+    else:
+        for i, dc in enumerate(spec.data_centres):
+            if not isinstance(dc, kind):
+                out[f"dataCentres[{i}]"] = f"Use a {kind.__name__} for a {type(spec).__name__}."
+    zookeeper = getattr(spec, "dedicated_zookeeper", None)
+    if zookeeper is not None and not isinstance(zookeeper, ZookeeperNodes):
+        out["dedicatedZookeeper"] = "Give ZookeeperNodes(node_size=..., node_count=3), or None."
+    groups = getattr(spec, "data_nodes", ())
+    if not isinstance(groups, tuple | list) or not all(
+        isinstance(g, OpenSearchNodes) for g in groups
+    ):
+        out["dataNodes"] = "Give a tuple of OpenSearchNodes(node_size=..., node_count=...)."
+    dashboards = getattr(spec, "dashboards", ())
+    if not isinstance(dashboards, tuple | list) or not all(
+        isinstance(d, Mapping) for d in dashboards
+    ):
+        out["opensearchDashboards"] = "Give a tuple of {'nodeSize': ..., 'version': ...}."
+    if not isinstance(spec.extra, Mapping) or not all(isinstance(k, str) for k in spec.extra):
+        out["extra"] = "Give a mapping of API field names (text) to values."
+    return out
+
+
 def _is_developer_size(size: str | None) -> bool:
     return isinstance(size, str) and "-DEV-" in size.upper()
 
@@ -224,7 +259,9 @@ def validate_spec(spec: object) -> dict[str, str]:
     rules = next((r for r in _PRODUCT_RULES if type(spec) is r[0]), None)
     if not isinstance(spec, ProductClusterSpec) or rules is None:
         return {"spec": f"{type(spec).__name__} is not a v2 product spec."}
-    out: dict[str, str] = {}
+    out = shape_problems(spec)
+    if out:
+        return out
     name = spec.name
     if not isinstance(name, str) or not 3 <= len(name) <= 48 or not _NAME.fullmatch(name):
         out["name"] = (
