@@ -7,10 +7,13 @@ replay the sequences of requests those notes showed.
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
 from insta_nb import errors
+from insta_nb.models import FirewallRuleSpec
 from insta_nb.simulator import Simulator
 
 from .faultplan import FaultPlan
@@ -60,5 +63,60 @@ def test_a_delete_of_an_id_that_never_existed_still_fails() -> None:
     async def body() -> None:
         with pytest.raises(errors.NotFoundError):
             await world.drive(world.service.delete_cluster("c-unknown"))
+
+    run(body, world)
+
+
+#: Faults that keep a request from reaching the API (so it is retried, unapplied).
+BEFORE_THE_API: dict[str, dict[str, object]] = {
+    "502_before": {"error_rate_5xx": 1.0, "error_codes": (502,), "error_after_apply": 0.0},
+    "503_before": {"error_rate_5xx": 1.0, "error_codes": (503,), "error_after_apply": 0.0},
+    "drop_before": {"drop_rate": 1.0, "drop_after_apply": 0.0},
+}
+
+
+@pytest.mark.parametrize("fault", sorted(BEFORE_THE_API))
+def test_a_rule_add_retried_into_a_cluster_being_deleted_is_not_reported_added(
+    fault: str,
+) -> None:
+    """Injected (the soak's rare ``lost: 1``, issue 10 §6): a rule add whose first three
+    attempts never reached the API (502, 503 as in the soak's outages, or a dropped
+    connection) is retried with a growing backoff; meanwhile the same worker's delete of
+    that cluster, queued just after it, goes out, so the retry meets 409 ("being
+    deleted"). Before 2e925e3 the retry's 409 counted as "already exists": the add
+    completed with no rule added, which the soak counts as lost ("completed but no rule
+    was added"). Now: the 409 is checked against a fresh list, which shows no rule, so the
+    add fails visibly; or the rule was applied. Either way nothing is reported done
+    that the simulator does not show."""
+    faults = BEFORE_THE_API[fault]
+    posts: list[str] = []
+
+    def choose(request: httpx.Request) -> dict[str, object] | None:
+        if request.method == "POST" and "/firewallRules" in request.url.path:
+            posts.append(request.url.path)
+            return faults if len(posts) <= 3 else None
+        return None
+
+    def wrap(inner: httpx.AsyncBaseTransport, sim: Simulator) -> httpx.AsyncBaseTransport:
+        return FaultPlan(inner, sim, choose)
+
+    world = make_world(wrap=wrap)
+    rule = FirewallRuleSpec(("CASSANDRA",), network="198.18.0.1/32")
+
+    async def body() -> None:
+        cid = await world.drive(world.service.create_cluster(spec("ruled")))
+        # Both queued at once, the add first: its first attempt goes out, then the delete,
+        # then the add's retry.
+        add = asyncio.ensure_future(world.service.add_firewall_rule(cid, rule))
+        delete = asyncio.ensure_future(world.service.delete_cluster(cid))
+        await world.clock.run_until(lambda: add.done() and delete.done(), limit=3_600)
+        assert delete.exception() is None
+        applied = world.applied("POST", "/firewallRules")
+        assert len(posts) >= 2, "the add was not retried after the delete"
+        if add.exception() is None:
+            assert applied, "the add was reported done, yet no rule was ever applied"
+        else:
+            assert isinstance(add.exception(), errors.ConflictError)
+            assert not applied
 
     run(body, world)
