@@ -16,8 +16,12 @@ from .support import make_world, run, spec
 
 @pytest.mark.parametrize("numeral", ["--5", "+-3", "-+0"])
 def test_a_count_int_refuses_is_absent_not_a_crash(numeral: str) -> None:
-    """Injected: a list and a status whose counts are ``"--5"`` (``lstrip("+-")`` let it
-    reach ``int()``, whose ValueError escaped the HTTP boundary). Now: read as absent."""
+    """Injected: a cluster list and a status whose counts (and a network's prefix length)
+    read ``"--5"``, ``"+-3"`` or ``"-+0"``. Checked: the count is read as absent (0, or
+    the network without its prefix); no exception. Bug (fixed in 0ac0bdf): ``wire._int``
+    let ``"--5"`` pass its ``lstrip("+-")`` test, and ``int()`` raised ValueError out of
+    the HTTP boundary (found by the public-errors property). Fix: one optional sign,
+    then ASCII digits, or absent."""
     [summary] = wire.parse_cluster_list([{"id": "c-1", "nodeCount": numeral}])
     assert summary.node_count == 0
     details = wire.parse_cluster_details(
@@ -32,9 +36,11 @@ def test_a_count_int_refuses_is_absent_not_a_crash(numeral: str) -> None:
 @pytest.mark.parametrize("key", ["privateNetworkCluster", "pciCompliantCluster"])
 @pytest.mark.parametrize("value", ["maybe", "", 2, [], {"a": 1}, 0.5])
 def test_a_flag_that_is_no_boolean_is_refused_naming_it(key: str, value: Any) -> None:
-    """Injected: ``"maybe"`` (or 2, a list...) as a create body's flag. Before: read as
-    false, so a body asking for something unclear was sent as a plain cluster. Now: a
-    ValidationError naming the field."""
+    """Injected: ``"maybe"``, ``""``, 2, a list, an object or 0.5 as a create body's
+    ``privateNetworkCluster`` or ``pciCompliantCluster`` (``spec_from_json``). Checked:
+    a ValidationError naming exactly that field. Bug (fixed in 0ac0bdf): the flag was
+    read as false, so a body asking for something unclear became a plain cluster. Fix:
+    absent or null is false; anything but a boolean or its spelling is refused."""
     body = {"clusterName": "x", "bundles": [], "provider": {"name": "AWS_VPC"}, key: value}
     with pytest.raises(errors.ValidationError) as raised:
         wire.spec_from_json(body)
@@ -43,6 +49,8 @@ def test_a_flag_that_is_no_boolean_is_refused_naming_it(key: str, value: Any) ->
 
 @pytest.mark.parametrize(("value", "flag"), [(None, False), ("TRUE", True), ("false", False)])
 def test_absent_and_spelled_flags_are_still_read(value: Any, flag: bool) -> None:
+    """Injected: a flag absent, ``"TRUE"`` or ``"false"``. Checked: still read as before
+    (the fix refuses only what is no boolean)."""
     body = {"clusterName": "x", "bundles": [], "provider": {"name": "AWS_VPC"}}
     if value is not None:
         body["pciCompliantCluster"] = value
@@ -67,10 +75,14 @@ def test_absent_and_spelled_flags_are_still_read(value: Any, flag: bool) -> None
 def test_wait_for_status_refuses_bad_arguments_before_any_request(
     kwargs: dict[str, Any], field: str
 ) -> None:
-    """Injected: a NaN timeout (the wait never ended), a target given as text that is no
-    status (it never matched, then ``target.value`` raised AttributeError after the
-    requests), an ``on_progress`` that is not callable (TypeError after a request).
-    Now: a ValidationError naming the argument, and the simulator received nothing."""
+    """Injected: ``wait_for_status`` with a NaN, infinite, negative or text timeout, a
+    target that is no status (``"running"``, 5), an ``on_progress`` that is not
+    callable. Checked: a ValidationError naming the argument, and the simulator received
+    no request. Bug (fixed in c9dbed0): a NaN timeout never expired (the wait never
+    ended); a text target never matched and, at the timeout, ``target.value`` raised
+    AttributeError after the requests; a non-callable ``on_progress`` raised TypeError
+    after a request was sent (found by the public-errors property). Fix: the arguments
+    are checked before the first request."""
     world = make_world()
 
     async def body() -> None:
@@ -83,6 +95,8 @@ def test_wait_for_status_refuses_bad_arguments_before_any_request(
 
 
 def test_wait_for_status_takes_a_status_spelled_as_text() -> None:
+    """Injected: ``target="GENESIS"`` (the text, as a notebook user types it). Checked: the
+    wait ends at once with the GENESIS status, as with the enum."""
     world = make_world()
 
     async def body() -> None:
@@ -97,9 +111,11 @@ def test_wait_for_status_takes_a_status_spelled_as_text() -> None:
 
 @pytest.mark.parametrize("period", [float("nan"), float("inf"), -1.0, 0.0, "5", True])
 def test_a_watch_refuses_a_period_that_is_no_positive_number(period: Any) -> None:
-    """Injected: ``watch(period=nan)`` (or negative, zero, text). Before: accepted, and
-    the poller slept for nothing or failed in the background. Now: a ValidationError
-    naming ``period``, from ``watch`` and from ``set_period``."""
+    """Injected: ``watch(period=...)`` and ``set_period(...)`` with NaN, infinity, -1, 0,
+    text or True. Checked: a ValidationError naming ``period``; the watch keeps its
+    earlier period. Bug (fixed in c9dbed0): accepted, so the poller slept for nothing (a
+    hot loop) or failed in the background where nobody saw it (found by the
+    public-errors property). Fix: a period is None or a finite number of seconds > 0."""
     world = make_world()
 
     async def body() -> None:

@@ -210,6 +210,13 @@ PROPERTY = settings(
 def test_a_session_call_raises_only_the_toolkits_errors(
     world: WidgetWorld, name: str, twin: bool
 ) -> None:
+    """Injected: hypothesis-chosen hostile arguments (text with lone surrogates and control
+    characters, NaN and infinite numbers, path tricks, wrong types, models built with
+    any of these) to every public Session call found by introspection, awaited and
+    through its ``.sync`` twin, against the in-process simulator. Checked: only an
+    InstaError with a message, or a TypeError/ValueError raised before the engine sent
+    anything and before the simulator logged a request; nothing escapes into the
+    engine's loop; no call hangs; a watch accepted has a usable period."""
     if twin and name not in sync_twins():
         pytest.skip("no blocking twin: the call does not wait for the API")
 
@@ -248,6 +255,9 @@ URLS = st.one_of(
 def test_connect_raises_only_the_toolkits_errors(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
+    """Injected: hostile usernames, keys, URLs, read-only flags and intervals to
+    ``connect()``. Checked: only InstaError, TypeError or ValueError (connect sends
+    nothing)."""
     for var in (
         "INSTACLUSTR_USERNAME",
         "INSTACLUSTR_API_KEY",
@@ -294,6 +304,10 @@ def public_models() -> list[type[Any]]:
 
 @pytest.mark.parametrize("cls", public_models(), ids=lambda c: c.__name__)
 def test_a_model_constructor_raises_only_the_toolkits_errors(cls: type[Any]) -> None:
+    """Injected: hostile values for every field of every public model. Checked: only
+    InstaError, TypeError or ValueError, and a model that was built has a repr that does
+    not raise."""
+
     @PROPERTY
     @given(kwargs=constructor_kwargs(cls))
     def prop(kwargs: dict[str, Any]) -> None:

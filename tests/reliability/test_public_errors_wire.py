@@ -58,6 +58,9 @@ def test_every_wire_function_is_a_parser_a_path_builder_or_excluded() -> None:
 
 @pytest.mark.parametrize("name", wire_parsers())
 def test_a_wire_parser_fed_hostile_json_raises_only_the_toolkits_errors(name: str) -> None:
+    """Injected: random JSON and mutations of a body each v1 parser accepts (awkward
+    numerals, non-finite numbers, surrogates, wrong shapes in the places it reads).
+    Checked: a value or an InstaError with a message; nothing else."""
     parse = getattr(wire, name)
     extra = {p: "c-1" for p in inspect.signature(parse).parameters if p == "cluster_id"}
 
@@ -82,6 +85,9 @@ def test_a_wire_parser_fed_hostile_json_raises_only_the_toolkits_errors(name: st
 
 @pytest.mark.parametrize("name", wire_path_builders())
 def test_a_path_builder_refuses_a_bad_id_with_the_toolkits_error(name: str) -> None:
+    """Injected: hostile ids to every path builder. Checked: a ValidationError, or a path
+    with no ``..`` segment and no query."""
+
     @settings(max_examples=200, deadline=None)
     @given(value=st.one_of(TEXT, ANYTHING))
     def prop(value: Any) -> None:

@@ -22,10 +22,13 @@ from .support import make_world, run, spec
 
 @pytest.mark.parametrize("code", [500, 502, 504])
 def test_a_delete_whose_answer_was_lost_then_409_then_gone_succeeded(code: int) -> None:
-    """Injected (soak, 2 of 20 runs under a CPU hog): the DELETE is applied and answered
-    5xx; its retry meets 409 (the cluster is DELETING); the status read that settles
-    the 409 goes out after the cluster's retention and meets 404. Before: the delete
-    raised NotFoundError although it had worked. Now: it succeeds; one DELETE applied."""
+    """Injected: the DELETE is applied and answered 500, 502 or 504; its retry meets 409
+    (the cluster is DELETING); the status read that settles the 409 goes out after the
+    cluster's retention and meets 404 — the sequence the soak's notes showed in 2 of 13
+    runs under a CPU hog. Checked: the delete succeeds, its operation is done, one
+    DELETE was applied. Bug (fixed in 6e61846): the delete raised NotFoundError although
+    it had worked. Fix: a 404 on the read that settles a 409 means the cluster is gone:
+    deleted."""
     deletes: list[str] = []
 
     def choose(request: httpx.Request) -> dict[str, object] | None:
@@ -56,8 +59,8 @@ def test_a_delete_whose_answer_was_lost_then_409_then_gone_succeeded(code: int) 
 
 
 def test_a_delete_of_an_id_that_never_existed_still_fails() -> None:
-    """The other side of the fix: only a 409 settled by a 404 means "deleted"; a first
-    DELETE answered 404 is still NotFoundError (nothing was deleted)."""
+    """Injected: a delete of an id the API never had (its first DELETE answered 404).
+    Checked: still NotFoundError: only a 409 settled by a 404 counts as deleted."""
     world = make_world()
 
     async def body() -> None:
@@ -79,15 +82,17 @@ BEFORE_THE_API: dict[str, dict[str, object]] = {
 def test_a_rule_add_retried_into_a_cluster_being_deleted_is_not_reported_added(
     fault: str,
 ) -> None:
-    """Injected (the soak's rare ``lost: 1``, issue 10 §6): a rule add whose first three
-    attempts never reached the API (502, 503 as in the soak's outages, or a dropped
-    connection) is retried with a growing backoff; meanwhile the same worker's delete of
-    that cluster, queued just after it, goes out, so the retry meets 409 ("being
-    deleted"). Before 2e925e3 the retry's 409 counted as "already exists": the add
-    completed with no rule added, which the soak counts as lost ("completed but no rule
-    was added"). Now: the 409 is checked against a fresh list, which shows no rule, so the
-    add fails visibly; or the rule was applied. Either way nothing is reported done
-    that the simulator does not show."""
+    """Injected: a firewall rule add whose first three attempts never reach the API (502,
+    503 as in the soak's outages, or a dropped connection), retried with a growing
+    backoff, while a delete of the same cluster queued just after it goes out, so the
+    retry meets 409 ("being deleted"). Checked: the add either fails visibly with
+    ConflictError and no rule was applied, or it succeeded and the simulator applied the
+    rule: never done without a rule. Bug (fixed in 2e925e3): the retry's 409 counted as
+    "already exists": the add completed with no rule, which the soak counts as lost
+    ("completed but no rule was added") — the likely cause of the soak's rare ``lost:
+    1`` (it needs a rule add failing during an outage while a delete of that cluster
+    waits behind it). This test fails on 2e925e3~1 (the code of the soak's report). Fix:
+    a 409 on an add is checked against a fresh list of rules."""
     faults = BEFORE_THE_API[fault]
     posts: list[str] = []
 
