@@ -96,7 +96,9 @@ class ResizePicker(w.VBox):
         )
         self.close_button.on_click(lambda _: self.ctx.show(None))
         self.dialog = self._new_dialog(ctx)
-        super().__init__([self.dialog, self.close_button])
+        # In a box of its own: a VBox would stretch the button across the details.
+        self._close_line = w.HBox([self.close_button])
+        super().__init__([self.dialog, self._close_line])
         self.add_class("insta-nb-resize-picker")
 
     def _new_dialog(self, ctx: RowContext) -> ResizeDialog:
@@ -107,7 +109,7 @@ class ResizePicker(w.VBox):
         self.ctx = ctx
         if not self.dialog.data_centre.options and ctx.row.details:
             old, self.dialog = self.dialog, self._new_dialog(ctx)
-            self.children = (self.dialog, self.close_button)
+            self.children = (self.dialog, self._close_line)
             old.close()
 
     def _sent(self, dc: DataCentre, old: str | None, new: str) -> None:
@@ -118,6 +120,7 @@ class ResizePicker(w.VBox):
         """Close the picker (its queued requests too) and the button."""
         self.dialog.close()
         self.close_button.close()
+        self._close_line.close()
         super().close()
 
 
