@@ -1,7 +1,7 @@
 """The one exception tree of insta_nb.
 
 Every error the toolkit raises to users derives from :class:`InstaError`. httpx
-errors are translated in :mod:`insta_nb.client` and never leak out.
+errors are translated in :mod:`insta_nb.backends.http` and never leak out.
 
     InstaError
     ├── UsageError               called the wrong way (e.g. a sync call on the engine thread)
@@ -34,13 +34,21 @@ Every error passes its message, body and field messages through one redactor on
 construction, and its ``str``/``repr`` through it again: a server that echoes the
 request's ``Authorization`` header in an error body must not put the key into a
 notebook's output. :mod:`insta_nb.credentials` installs the redactor (it knows the
-live keys); this module is stdlib only and knows nothing of them.
+live keys); this package is stdlib only and knows nothing of them.
+
+The tree itself lives here, in the package's ``__init__``, so that every error shows as
+``insta_nb.errors.<Name>`` in a traceback; ``redaction`` holds the redactor hook and
+``bodies`` reads the API's error bodies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
+
+from insta_nb.errors.bodies import field_errors_from_body as field_errors_from_body
+from insta_nb.errors.bodies import message_from_body as message_from_body
+from insta_nb.errors.redaction import clean, scrub, set_redactor
 
 __all__ = [
     "APIError",
@@ -69,51 +77,6 @@ __all__ = [
     "status_error",
 ]
 
-#: Removes secrets from text; installed by :mod:`insta_nb.credentials` when it is imported.
-_redactor: Callable[[str], str] | None = None
-_WITHHELD = "[message withheld: it could not be checked for secrets]"
-
-
-def set_redactor(redactor: Callable[[str], str] | None) -> None:
-    """Install the function that removes secrets from every error's text."""
-    global _redactor
-    _redactor = redactor
-
-
-def _clean(text: str) -> str:
-    redactor = _redactor
-    if redactor is None or not text:
-        return text
-    try:
-        return redactor(text)
-    except Exception:
-        # Fail closed: an error message that may hold a key is not shown.
-        return _WITHHELD
-
-
-def _scrub(value: Any, depth: int = 0) -> Any:
-    """``value`` (a decoded JSON body) with secrets removed from every string in it.
-
-    Returns the very same object when nothing had to change.
-    """
-    if isinstance(value, str):
-        return _clean(value)
-    if depth > 32:  # deeper than any API body; refuse to walk a cyclic structure forever
-        return value
-    if isinstance(value, Mapping):
-        items = [(_scrub(k, depth + 1), _scrub(v, depth + 1)) for k, v in value.items()]
-        changed = any(
-            new_k is not k or new_v is not v
-            for (new_k, new_v), (k, v) in zip(items, value.items(), strict=True)
-        )
-        return dict(items) if changed else value
-    if isinstance(value, list | tuple):
-        cleaned = [_scrub(v, depth + 1) for v in value]
-        if all(new is old for new, old in zip(cleaned, value, strict=True)):
-            return value
-        return cleaned if isinstance(value, list) else tuple(cleaned)
-    return value
-
 
 class InstaError(Exception):
     """Root of every error raised by insta_nb."""
@@ -124,7 +87,7 @@ class InstaError(Exception):
     ambiguous: bool = False
 
     def __init__(self, message: str) -> None:
-        message = _clean(str(message))
+        message = clean(str(message))
         super().__init__(message)
         self._message = message
 
@@ -135,13 +98,13 @@ class InstaError(Exception):
 
     @message.setter
     def message(self, value: str) -> None:
-        self._message = _clean(str(value))
+        self._message = clean(str(value))
 
     def __str__(self) -> str:
-        return _clean(super().__str__())
+        return clean(super().__str__())
 
     def __repr__(self) -> str:
-        return _clean(super().__repr__())
+        return clean(super().__repr__())
 
 
 class UsageError(InstaError):
@@ -162,7 +125,7 @@ class ValidationError(InstaError):
     sent = False
 
     def __init__(self, field_errors: Mapping[str, str], message: str | None = None) -> None:
-        self.field_errors: dict[str, str] = _scrub(dict(field_errors))
+        self.field_errors: dict[str, str] = scrub(dict(field_errors))
         text = message or "; ".join(f"{k}: {v}" for k, v in self.field_errors.items())
         super().__init__(text or "invalid request")
 
@@ -202,7 +165,7 @@ class TeardownError(InstaError):
     """
 
     def __init__(self, left: tuple[str, ...], cluster_ids: tuple[str, ...] = ()) -> None:
-        self.left = tuple(_clean(item) for item in left)
+        self.left = tuple(clean(item) for item in left)
         self.cluster_ids = cluster_ids
         lines = "\n".join(f"  - {item}" for item in self.left)
         super().__init__(f"teardown incomplete: {len(self.left)} resource(s) left:\n{lines}")
@@ -248,9 +211,9 @@ class APIError(InstaError):
     ) -> None:
         super().__init__(message)
         self.status = status
-        self.body = _scrub(body)
+        self.body = scrub(body)
         self.method = method
-        self.path = _clean(path)
+        self.path = clean(path)
         self.retry_after = retry_after
 
     @property
@@ -260,7 +223,7 @@ class APIError(InstaError):
 
     def __str__(self) -> str:
         where = f" ({self.method} {self.path})" if self.method else ""
-        return _clean(f"{self.status} {self.message}{where}")
+        return clean(f"{self.status} {self.message}{where}")
 
 
 class BadRequestError(APIError):
@@ -332,34 +295,3 @@ def status_error(
         path=path,
         retry_after=retry_after,
     )
-
-
-def message_from_body(body: Any, status: int) -> str:
-    """The API's own message from any of its error body shapes."""
-    if isinstance(body, Mapping):
-        for key in ("message", "error", "status"):
-            value = body.get(key)
-            if isinstance(value, str) and value:
-                return value
-        fields = field_errors_from_body(body)
-        if fields:
-            return "; ".join(f"{k}: {v}" for k, v in fields.items())
-    if isinstance(body, str) and body.strip():
-        return body.strip()[:500]
-    return f"HTTP {status}"
-
-
-def field_errors_from_body(body: Any) -> dict[str, str]:
-    """Field messages from ``{"errors": {field: msg}}`` or ``{"errors": [{name, message}]}``."""
-    if not isinstance(body, Mapping):
-        return {}
-    errors = body.get("errors")
-    if isinstance(errors, Mapping):
-        return {str(k): str(v) for k, v in errors.items()}
-    if isinstance(errors, list):
-        out: dict[str, str] = {}
-        for item in errors:
-            if isinstance(item, Mapping) and "name" in item:
-                out[str(item["name"])] = str(item.get("message", ""))
-        return out
-    return {}
