@@ -394,6 +394,26 @@ def test_the_table_of_500_clusters_fits_wide_and_narrow_and_deletes_a_selection(
         assert tabs, "the tab titles were measured"
         assert [str(t) for t in tabs if t.ratio < AA_TEXT] == []  # inactive tabs readable
 
+        # Wide (a column each), and sorting from the header with the keyboard: the titles
+        # are buttons, so Tab reaches them and Enter presses them.
+        page.set_viewport_size({"width": 1800, "height": 1000})
+        page.wait_for_timeout(300)
+        fit = table_fit(page)
+        assert fit["output"]["width"] > 1100, fit["output"]
+        assert misfits(fit) == []
+        assert fit["scrolling"] == []
+        title = board(page).locator(".inb-head .inb-title").first
+        expect(title).to_have_text("Cluster ▲")
+        title.focus()
+        page.keyboard.press("Enter")
+        expect(title).to_have_text("Cluster ▼")
+        expect(table_rows(page).first).to_contain_text(f"big_{BIG - 1:04d}")
+        expect(board(page).get_by_role("button", name=re.compile("Descending"))).to_have_count(1)
+        screenshot(page, f"table-{BIG}-wide-sorted-{theme}")
+        page.keyboard.press("Enter")  # back to ascending for the steps below
+        expect(title).to_have_text("Cluster ▲")
+        expect(table_rows(page).first).to_contain_text("big_0000")
+
         # Narrow: an output area of at most 800 px.
         page.set_viewport_size({"width": 1100, "height": 1000})
         page.wait_for_timeout(300)
