@@ -30,11 +30,9 @@ Run: ``.venv/bin/python bench/table_browser.py [--sizes 10 100 500] [--repeats 3
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
-import signal
 import statistics
 import subprocess
 import sys
@@ -188,31 +186,21 @@ def run_lab(browser: Browser, server: JupyterServer, notebook: str, n: int) -> d
 
 
 def run_voila(browser: Browser, server: JupyterServer, notebook: str, n: int) -> dict[str, Any]:
+    # A Voila server of its own per run: stopping it is the one sure way to stop the
+    # page's kernel (a closed page may leave it polling; a killed one is restarted).
+    fresh = start_jupyter_server(
+        "voila", files=[server.root_dir / notebook], env={"PYTHONPATH": str(ROOT)}
+    )
     page = new_page(browser, width=VIEWPORT["width"], height=VIEWPORT["height"])
     try:
         page.add_init_script(OBSERVER_JS % n)
-        page.goto(server.notebook_url(notebook), wait_until="commit", timeout=TIMEOUT_S * 1000)
-        try:
-            page.wait_for_function(DONE_JS, timeout=TIMEOUT_S * 1000, polling=50)
-        except Exception:
-            shot = server.base_dir.parent / f"timeout-voila-{n}.png"
-            page.screenshot(path=str(shot))
-            print(f"  timed out; screenshot {shot}; server log:\n{server.log_tail(30)}")
-            raise
+        page.goto(fresh.notebook_url(notebook), wait_until="commit", timeout=TIMEOUT_S * 1000)
+        page.wait_for_function(DONE_JS, timeout=TIMEOUT_S * 1000, polling=50)
         page.wait_for_timeout(300)
         return result(page, 0.0)  # performance.now() counts from the navigation's start
     finally:
-        # Voila shuts a page's kernel down on unload: let it, or kernels pile up.
-        page.close(run_before_unload=True)
         page.context.close()
-        deadline = time.monotonic() + 3
-        while server.kernel_pids() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        # A closing page does not always get its shutdown request out: stop what is left,
-        # or idle dashboards keep polling and slow the next run.
-        for pid in server.kernel_pids():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
+        fresh.stop()
 
 
 def measure(
