@@ -106,3 +106,8 @@ class TableHeader(w.HBox):
         for column, button in self.titles.items():
             button.description = title_text(column, sort, descending)
             button.tooltip = title_tip(column, sort, descending)
+            sorted_here = "inb-sorted" in button._dom_classes
+            if column == sort and not sorted_here:
+                button.add_class("inb-sorted")  # in the text colour, not the muted one
+            elif column != sort and sorted_here:
+                button.remove_class("inb-sorted")

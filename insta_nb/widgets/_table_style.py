@@ -54,6 +54,7 @@ TABLE_CSS = f"""
   background: transparent; box-shadow: none; text-align: left; font: inherit;
   font-weight: 600; line-height: 1.35; color: {_MUTED}; cursor: pointer;
   overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }}
+{_T} .inb-head .inb-title.inb-sorted {{ color: var(--jp-ui-font-color1, inherit); }}
 {_T} .inb-head .inb-title:hover {{ color: var(--jp-ui-font-color1, inherit);
   text-decoration: underline; box-shadow: none; }}
 {_T} .inb-head .inb-title:focus-visible {{

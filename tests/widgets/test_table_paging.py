@@ -258,6 +258,8 @@ def test_clicking_a_column_title_sorts_by_it_and_the_sort_control_follows(
     assert titles["Region"].description == "Region ▲"
     assert titles["Region"].tooltip == "Sorted by Region, ascending: click for descending"
     assert titles["Cluster"].description == "Cluster"
+    assert "inb-sorted" in titles["Region"]._dom_classes  # drawn in the text colour
+    assert "inb-sorted" not in titles["Cluster"]._dom_classes
     titles["Region"].click()  # the sorted column again: the other order
     assert table.controls.order_toggle.value is True
     assert table.controls.order_toggle.description == "Descending"
