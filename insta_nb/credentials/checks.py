@@ -16,6 +16,7 @@ __all__ = ["check_api_url", "check_key", "check_username"]
 
 
 def check_username(username: object) -> str:
+    """``username`` if it can go into a Basic header (no ``:``, no control characters)."""
     if not isinstance(username, str) or not username.strip():
         raise ConfigurationError("the Instaclustr username is empty")
     if ":" in username or any(ord(c) < 32 or ord(c) == 127 for c in username):
@@ -50,6 +51,7 @@ def check_key(key: Secret | None) -> Secret:
 
 
 def check_api_url(api_url: object) -> str:
+    """``api_url`` without its trailing ``/``, if it is an http(s) URL with no credentials."""
     # Messages never echo the URL: a pasted URL may carry ``user:password@``.
     if not isinstance(api_url, str):
         raise ConfigurationError("the API URL must be a string")

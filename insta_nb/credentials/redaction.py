@@ -115,7 +115,7 @@ def install_log_redaction() -> None:
 
     Idempotent and cheap. Also covers every existing descendant logger (filters do not
     apply to records propagated from children), so it is called again whenever an
-    :class:`~insta_nb.client.ApiClient` is built.
+    :class:`~insta_nb.backends.http.HttpChannel` is built.
     """
     manager = logging.Logger.manager
     names = {*_REDACTED_LOGGERS, *_KNOWN_CHILD_LOGGERS}

@@ -61,6 +61,7 @@ class EnvValues:
 
     @staticmethod
     def read(environ: Mapping[str, str]) -> EnvValues:
+        """The variables in ``environ``, the key masked at once. Never raises."""
         return EnvValues(
             username=environ.get(ENV_USERNAME) or None,
             api_key=mask(environ.get(ENV_API_KEY) or None),

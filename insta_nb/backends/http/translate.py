@@ -18,6 +18,7 @@ __all__ = ["status_error", "transport_error"]
 
 
 def status_error(response: httpx.Response, reply: Reply) -> errors.APIError:
+    """The :class:`~insta_nb.errors.APIError` for an error status, with ``retry_after``."""
     body: Any = reply.data if reply.data is not NOT_JSON else reply.text
     retry_after = parse_retry_after(
         response.headers.get("Retry-After"), date=response.headers.get("Date")
@@ -34,6 +35,7 @@ def status_error(response: httpx.Response, reply: Reply) -> errors.APIError:
 
 
 def transport_error(exc: Exception, method: str, path: str) -> errors.InstaError:
+    """The :mod:`insta_nb.errors` error for an httpx error (the table in the package)."""
     what = redact(str(exc)) or type(exc).__name__
     where = f"{method} {path}"
     if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout | httpx.ConnectError):
