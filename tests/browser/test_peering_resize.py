@@ -62,6 +62,8 @@ def lab(
             interval=INTERVAL,
             deleting_seconds=DELETING_SECONDS,
             peering_accept_seconds=None,
+            # Each node takes a few real seconds: the row's line can show "resizing n/3".
+            resize_node_seconds=3 * SPEED,
         )
     )
     with sim.serve() as url:
@@ -135,9 +137,13 @@ def test_add_a_peering_see_its_status_then_resize_and_see_the_progress(
     button(dialog, "Confirm resize").click()
     progress = row.locator(".insta-nb-resize-panel")
     expect(progress).to_contain_text("Resizing AWS_VPC_US_WEST_2", timeout=SLOW)
+    # The row's own line says it too, under its status, until the resize is done.
+    on_line = row.locator(".inb-status .inb-resizing")
+    expect(on_line).to_have_text(re.compile(r"^resizing [0-2]/3 nodes$"), timeout=SLOW)
     expect(progress).to_contain_text(
         "✓ Resized AWS_VPC_US_WEST_2 t3.small-v2 → t3.medium-v2: 3/3 nodes", timeout=SLOW
     )
+    expect(on_line).to_have_count(0, timeout=SLOW)
 
     # Readable, the details' new sections open.
     button(panel, "Add VPC peering").click()
