@@ -14,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import ipywidgets as w
-from ipywidgets.widgets.widget_bool import CheckboxStyle, ToggleButtonStyle
-from ipywidgets.widgets.widget_string import HTMLStyle
 
 from insta_nb.widgets._bridge import TimerHandle, Timers
+from insta_nb.widgets._shared_models import SharedModels
 from insta_nb.widgets._tree import close_tree
 from insta_nb.widgets.snapshot import TONES, esc
 
@@ -32,32 +31,6 @@ __all__ = [
 
 #: Seconds an open confirmation waits before it closes itself.
 DEFAULT_CONFIRM_TIMEOUT = 10.0
-
-
-class SharedModels:
-    """Layout and style models that many identical rows can share (read-only use).
-
-    ipywidgets lets several widgets use one ``Layout``/style model; a table of 50 rows
-    then opens 6 models a row instead of 16. Nobody may change these models' traits
-    (that would change every row): per-row layout changes need a model of their own.
-    """
-
-    def __init__(self) -> None:
-        self.plain = w.Layout()
-        self.pick = w.Layout(width="28px")
-        self.toggle = w.Layout(width="96px")
-        self.button = w.Layout(width="100px")
-        self.button_style = w.ButtonStyle()
-        self.toggle_style = ToggleButtonStyle()
-        self.checkbox_style = CheckboxStyle()
-        self.html_style = HTMLStyle()
-
-    def models(self) -> list[w.Widget]:
-        """Every shared model (closed by their owner, last)."""
-        return [
-            self.plain, self.pick, self.toggle, self.button,
-            self.button_style, self.toggle_style, self.checkbox_style, self.html_style,
-        ]  # fmt: skip
 
 
 def needs_typed_name(sla_tier: str | None) -> bool:
