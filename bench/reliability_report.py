@@ -128,6 +128,18 @@ OBSERVATIONS = [
     "before reads); the read then meets 404 once the cluster is past the API's retention "
     "and ends in `NotFoundError` — the API's truth at the time, counted as a visible "
     "failure, not a loss (the notes printed by `--explain-failures` show each one).",
+    "**The soak on a starved machine.** With two CPU hogs and other work (load average "
+    "9-12 on 2 CPUs) a run takes 70-270 s instead of 60 s, queue waits reach minutes of "
+    "simulated time (p50 up to ~2,000 slots), and the workload shifts (a worker whose "
+    "creates are still pending asks for more creates). New kinds of visible failure "
+    "appear: a request whose answer did not come within its (scaled) 1.2 s deadline "
+    "(`TimeoutError`, said to be maybe applied; the simulator's log showed it never "
+    "arrived) or that could not connect (`ConnectError`, not sent), once the retry budget, "
+    "counted from the asking, is spent; and a rule add retried into a cluster being "
+    "deleted ends in `ConflictError`. None of these loses or duplicates anything. One run "
+    "in 20 counted one late 429 from the simulator's limiter: the simulator's server "
+    "shares the starved bench process, so its arrival times can bunch up behind a pause "
+    "(not shown to come from the engine's pacing; it did not recur).",
     "**Soak latency tail.** p95 in slots is dominated by the two outages (60 and 90 "
     "simulated seconds, i.e. 24 and 36 slots, plus the breaker's probe backoff), by the "
     "slower pacing after the 429 storm and, under the CPU hog, by the three processes "
