@@ -172,6 +172,18 @@ def test_nothing_above_the_seam_imports_a_backend_package(path: Path) -> None:
             pytest.fail(f"{path.name} imports {name}: use insta_nb.backend.Backend")
 
 
+@pytest.mark.parametrize(
+    "path",
+    [p for p in modules() if layer_of(p) != "session"],
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_the_session_is_used_through_its_front_only(path: Path) -> None:
+    """``insta_nb.session`` is a package of parts; its users see what it exports."""
+    for name in imports_of(path):
+        if name.startswith("insta_nb.session."):
+            pytest.fail(f"{path.name} imports {name}: import it from insta_nb.session")
+
+
 def test_import_insta_nb_loads_neither_ipywidgets_nor_pandas() -> None:
     code = (
         "import sys, insta_nb\n"
