@@ -103,6 +103,7 @@ def test_read_only_widgets_offer_no_mutation() -> None:
         board = Dashboard(_session_on(world, read_only=True), watch=False)
         board.bridge.drain()
         board.bridge.run(board.session.service.list_clusters)
+        form = board.form  # built after the table's list: it lists the keys (a read)
         board.bridge.drain()
         before = len(world.sim.log)
         row = board.table.row_views[cluster]
@@ -111,7 +112,6 @@ def test_read_only_widgets_offer_no_mutation() -> None:
         row.delete.delete_button.click()
         row.delete._on_delete()
         assert not row.delete.is_open
-        form = board.form
         form.name.value = "not_allowed"
         assert form.submit.disabled
         assert "read-only" in form.submit.tooltip
