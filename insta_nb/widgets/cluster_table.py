@@ -118,7 +118,7 @@ class ClusterTable(
         self.add_class("insta-nb-cluster-table")
 
         self._push_rows = self.bridge.latest(self.show_rows)
-        self._push_engine = self.bridge.latest(self._show_engine)
+        self._engine_due = False  # a snapshot of the engine is on its way (engine thread)
         self._push_poll = self.bridge.latest(self._show_poll)
         self._unsubscribe: Callable[[], None] = self.bridge.subscribe(self._on_service_event)
         rows = session.rows()
@@ -134,12 +134,21 @@ class ClusterTable(
         session = self.session
         if event.rows:
             self._push_rows(session.rows())
-        if event.engine:
-            self._push_engine(session.engine_snapshot())
+        if event.engine and not self._engine_due:
+            # One snapshot a burst, not one an event: queueing the details reads of 500
+            # clusters emits 500 events in one turn of the engine loop, and each snapshot
+            # lists the whole queue (0.9 s of the engine thread, beside the first draw).
+            self._engine_due = True
+            self.bridge.run(self._engine_now, on_result=self._show_engine, what="read the queue")
         if event.refreshed:
             if not self._listed and session.listed:
                 self._push_rows(session.rows())  # an empty first list changes no row
             self._push_poll(session.last_refresh())
+
+    async def _engine_now(self) -> EngineSnapshot:
+        # Engine loop, after the events already due in this turn.
+        self._engine_due = False
+        return self.session.engine_snapshot()
 
     # --- rows ----------------------------------------------------------------------------
 
@@ -162,6 +171,9 @@ class ClusterTable(
         matching = select(list(self._rows.values()), query)
         page = page_of(len(matching), query)
         on_page = matching[page.start : page.stop]
+        # The count and the pager first: they are a few messages, the rows a few hundred,
+        # and the browser handles them in the order they are sent.
+        self.controls.show(len(self._rows), page)
         for i, row in enumerate(on_page):
             if i < len(self._pool):
                 self._pool[i].bind(row)
@@ -183,7 +195,6 @@ class ClusterTable(
         children = tuple(self._pool[: self._shown])
         if children != tuple(self.rows_box.children):
             self.rows_box.children = children
-        self.controls.show(len(self._rows), page)
         self.head_row.show(query.sort, query.descending)
         self._draw_selection()
         self._draw_empty()
