@@ -20,8 +20,10 @@ import ipywidgets as w
 
 __all__ = ["TABLE_CSS", "WIDE_AT", "style_widget"]
 
-#: Container width (px) from which secondary columns get columns of their own.
-WIDE_AT = 1060
+#: Container width (px) from which secondary columns get columns of their own: the wide
+#: grid's minimum (~915 px) plus the tick box and the two action buttons (~230 px). At 1060
+#: Notebook 7's ~1100 px table put the SLA tier under the Details button.
+WIDE_AT = 1180
 
 _T = ".insta-nb-cluster-table"
 _MUTED = "var(--jp-ui-font-color2, #616161)"
