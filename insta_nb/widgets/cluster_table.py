@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 __all__ = ["REFRESH_CHOICES", "TEXT_COLUMNS", "ClusterTable"]
 
 _ids = itertools.count(1)
+#: Rows of a first draw sent before the rest of the page is built (about one screenful).
+EARLY_ROWS = 12
 
 
 class ClusterTable(
@@ -178,6 +180,12 @@ class ClusterTable(
             if i < len(self._pool):
                 self._pool[i].bind(row)
             else:
+                if i == EARLY_ROWS and self._shown < i:
+                    # A first draw: the first rows are sent on their own, so the browser
+                    # shows them while the rest of the page's models are still coming.
+                    self._shown = i
+                    self.rows_box.children = tuple(self._pool[:i])
+                    self._draw_empty()
                 self._pool.append(
                     ClusterRowView(
                         row,
