@@ -126,8 +126,8 @@ class ClusterRowView(w.HBox):
             else None,
             shared=shared,
             wording=_ROW_WORDING,
+            dom_classes=("inb-action",),
         )
-        self.delete.add_class("inb-action")
         self.pick.observe(self._on_pick, names="value")
         self.details_toggle.observe(self._toggle_details, names="value")
         super().__init__(

@@ -90,6 +90,7 @@ class DeleteConfirm(w.HBox):
         shared: Layout and style models to use instead of new ones (a table shares one
             set between all its rows: fewer models, a quicker first draw); never mutated.
         wording: What the question calls the thing deleted (default: a cluster).
+        dom_classes: CSS classes of the box, sent with it (one message less than adding).
     """
 
     def __init__(
@@ -104,6 +105,7 @@ class DeleteConfirm(w.HBox):
         disabled_reason: str | None = None,
         shared: SharedModels | None = None,
         wording: DeleteWording = DeleteWording(),
+        dom_classes: tuple[str, ...] = (),
     ) -> None:
         self.wording = wording
         self._name = name
@@ -134,6 +136,7 @@ class DeleteConfirm(w.HBox):
         super().__init__(
             [self.delete_button],
             layout=shared.plain if shared else w.Layout(align_items="center", flex_flow="row wrap"),
+            _dom_classes=dom_classes,
         )
 
     def _ensure_panel(self) -> w.HBox:
