@@ -88,3 +88,31 @@ def forgive_voila_font_awesome(page: Page) -> list[str]:
     dropped = [url for url in seen if url.startswith(VOILA_CDN_FONT_AWESOME)]
     seen[:] = [url for url in seen if not url.startswith(VOILA_CDN_FONT_AWESOME)]
     return dropped
+
+
+#: Text cells of each row that lie under one of the row's buttons (a column squeezed
+#: under "Details" reads "NON_PRO"): a layout that does not fit its output area.
+_COVERED_JS = """
+(board) => {
+  const hits = (a, b) => a.left < b.right - 1 && b.left < a.right - 1
+    && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const out = [];
+  for (const row of board.querySelectorAll('.insta-nb-row:not(.inb-head-row)')) {
+    const buttons = [...row.querySelectorAll('button')].map((b) => b.getBoundingClientRect())
+      .filter((r) => r.width > 0);
+    const cells = [...row.querySelectorAll('.inb-cells span')]
+      .filter((s) => !s.querySelector('span') && s.textContent.trim());
+    for (const cell of cells) {
+      const r = cell.getBoundingClientRect();
+      if (r.width > 0 && buttons.some((b) => hits(r, b))) out.push(cell.textContent.trim());
+    }
+  }
+  return out;
+}
+"""
+
+
+def cells_under_buttons(board: Locator) -> list[str]:
+    """The texts of table cells that a row's own button covers (none when the table fits)."""
+    found: list[str] = board.evaluate(_COVERED_JS)
+    return found

@@ -27,6 +27,7 @@ from tests.browser.dashboard_page import (
     served_simulator,
 )
 from tests.browser.frontend_page import (
+    cells_under_buttons,
     cluster_row,
     error_outputs_anywhere,
     forgive_voila_font_awesome,
@@ -84,6 +85,7 @@ def test_create_watch_and_delete_from_the_dashboard(
     expect(row).to_contain_text(region)
     expect(row).to_contain_text("RUNNING", timeout=SLOW)
     screenshot(board, f"frontend-{app}-running")
+    assert cells_under_buttons(board) == []  # every column readable, none under Details
 
     button(row, "Delete").click()
     expect(row).to_contain_text(f"Delete cluster {name}?")
