@@ -41,6 +41,7 @@ from tests.browser.dashboard_page import (
     table_rows,
     wait_until,
 )
+from tests.browser.frontend_page import cells_under_buttons
 from tests.harness import pytest_support as support
 from tests.harness.browser import (
     error_outputs,
@@ -387,6 +388,7 @@ def test_the_table_of_500_clusters_fits_wide_and_narrow_and_deletes_a_selection(
             assert fit["output"]["width"] < 1100, fit["output"]  # the sidebar is open
             assert misfits(fit) == []
             assert fit["scrolling"] == []  # no sideways scrollbar anywhere in the table
+            assert cells_under_buttons(board(page)) == []
             screenshot(page, f"table-{BIG}-sidebar-{theme}")
         dark_text = text_contrasts(board(page))
         assert [str(t) for t in hard_to_read(board(page))] == []
@@ -402,6 +404,7 @@ def test_the_table_of_500_clusters_fits_wide_and_narrow_and_deletes_a_selection(
         assert fit["output"]["width"] > 1100, fit["output"]
         assert misfits(fit) == []
         assert fit["scrolling"] == []
+        assert cells_under_buttons(board(page)) == []
         title = board(page).locator(".inb-head .inb-title").first
         expect(title).to_have_text("Cluster ▲")
         title.focus()
@@ -421,6 +424,7 @@ def test_the_table_of_500_clusters_fits_wide_and_narrow_and_deletes_a_selection(
         assert fit["output"]["width"] <= 800, fit["output"]
         assert misfits(fit) == []
         assert fit["scrolling"] == []
+        assert cells_under_buttons(board(page)) == []
         screenshot(page, f"table-{BIG}-narrow-dark")
         set_theme(page, "light")
         screenshot(page, f"table-{BIG}-narrow-light")
