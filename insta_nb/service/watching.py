@@ -81,6 +81,9 @@ class Watch:
         self.period = _checked_period(period)
         #: A paused watch asks for no refreshes; other watches go on.
         self.paused = False
+        #: Clusters this view shows right now (a table's page), in its order: of the
+        #: clusters never read, these are read first.
+        self.focus: tuple[str, ...] = ()
 
     def set_paused(self, paused: bool) -> None:
         self.paused = paused
@@ -89,6 +92,14 @@ class Watch:
     def set_period(self, period: float | None) -> None:
         self.period = _checked_period(period)
         self._watcher.wake()
+
+    def set_focus(self, cluster_ids: Collection[str]) -> None:
+        """Say which clusters the view shows now; unread ones among them are read first."""
+        focus = tuple(cluster_ids)
+        if focus != self.focus:
+            self.focus = focus
+            if any(self._watcher.unread(focus)):
+                self._watcher.wake()
 
     def refresh_now(self) -> None:
         """Refresh at the next free slot, even while paused."""
@@ -196,8 +207,11 @@ class Watcher:
         if not periods:
             return None
         settings = self._ctx.settings
+        # Clusters never read also keep the pace fast: with hundreds of them, each
+        # refresh reads only a few (first_reads_per_refresh).
         busy = self._ctx.clock.monotonic() < self._fast_until or any(
-            r.status.is_transitional or r.pending for r in self._ctx.inventory
+            r.status.is_transitional or r.pending or r.details is None
+            for r in self._ctx.inventory
         )
         steady = min(periods)
         return min(settings.fast_poll, steady) if busy else steady
@@ -229,11 +243,7 @@ class Watcher:
         ctx = self._ctx
         try:
             await ctx.list_clusters(kind=JobKind.POLL, owner=self.owner)
-            wanted = {i for w in self.watches for i in w.detail_ids}
-            for row in ctx.inventory:
-                if row.details is None or row.status.is_transitional or row.pending:
-                    wanted.add(row.id)
-            wanted &= {r.id for r in ctx.inventory}
+            wanted = self._wanted()
             await asyncio.gather(*(self._refresh_details(i) for i in wanted))
             for hook in list(ctx.on_poll):
                 await hook(self.owner)
@@ -244,6 +254,29 @@ class Watcher:
         except errors.InstaError as exc:
             self.last_refresh_error = exc.message
             ctx.emit(ServiceEvent(poll_error=exc.message, refreshed=True))
+
+    def unread(self, cluster_ids: Collection[str] = ()) -> list[str]:
+        """Of ``cluster_ids`` (all when empty), those listed but never read in detail."""
+        inventory = self._ctx.inventory
+        if cluster_ids:
+            rows = (inventory.get(i) for i in cluster_ids)
+            return [r.id for r in rows if r is not None and r.details is None]
+        return [r.id for r in inventory if r.details is None]
+
+    def _wanted(self) -> list[str]:
+        """Clusters to read this refresh, in the order their requests are queued.
+
+        Every cluster a view watches in detail or that is changing, then at most
+        ``first_reads_per_refresh`` never-read ones, those the views show first.
+        """
+        present = {r.id for r in self._ctx.inventory}
+        always = [i for w in self.watches for i in sorted(w.detail_ids)]
+        always += [r.id for r in self._ctx.inventory if r.status.is_transitional or r.pending]
+        focus = [i for w in self.watches if not w.paused for i in w.focus]
+        unread = self.unread(focus) + self.unread()
+        budget = max(0, self._ctx.settings.first_reads_per_refresh)
+        first = [i for i in dict.fromkeys(unread) if i not in always][:budget]
+        return [i for i in dict.fromkeys(always + first) if i in present]
 
     async def _refresh_details(self, cluster_id: str) -> None:
         ctx = self._ctx
