@@ -213,7 +213,10 @@ def test_the_next_request_is_not_held_behind_a_trickle(servers: dict[Mode, SlowS
     total, slow, healthy = asyncio.run(in_turn())
     assert isinstance(slow, errors.TimeoutError), slow
     assert healthy is None
-    assert total <= DEADLINE + SLACK, total
+    # Held behind the trickle, the pair would take TRICKLE_FOR (10 s). The bound leaves the
+    # healthy call its own connect and answer on a starved machine (1.18 s was measured
+    # under a CPU hog against the former DEADLINE + SLACK = 0.9 s).
+    assert total <= DEADLINE + SLACK + 1.5, total
 
 
 def test_a_trickle_does_not_slow_a_concurrent_channel(servers: dict[Mode, SlowServer]) -> None:
