@@ -91,6 +91,10 @@ class ClusterTable(
         self._snapshot: EngineSnapshot | None = None
         self._poll_error: str | None = None
         self._refreshed = False
+        if watch:
+            # The list goes out now and arrives while the widgets below are being built
+            # (the rows are read, or subscribed to, after them).
+            self.start_watching()
         title = "Clusters" + (" — embedded simulator" if session.is_simulated else "")
         self.title = w.HTML(f"<b>{esc(title)}</b>")
         self._build_watch_controls()
@@ -125,9 +129,7 @@ class ClusterTable(
         self._unsubscribe: Callable[[], None] = self.bridge.subscribe(self._on_service_event)
         rows = session.rows()
         if session.listed or rows:
-            self.show_rows(rows)
-        if watch:
-            self.start_watching()
+            self.show_rows(rows, draw=self.bridge.headless)
 
     # --- engine thread -----------------------------------------------------------------
 
@@ -154,8 +156,12 @@ class ClusterTable(
 
     # --- rows ----------------------------------------------------------------------------
 
-    def show_rows(self, rows: Iterable[ClusterRow]) -> None:
-        """Bring the table to ``rows`` (the whole inventory), touching changed rows only."""
+    def show_rows(self, rows: Iterable[ClusterRow], *, draw: bool = True) -> None:
+        """Bring the table to ``rows`` (the whole inventory), touching changed rows only.
+
+        ``draw=False``: take the rows now, draw them at the widgets' loop's next turn (a
+        table built in a cell: its output reaches the browser before the page's rows).
+        """
         if self._closed:
             return
         self._rows = {r.id: r for r in rows}
@@ -163,7 +169,10 @@ class ClusterTable(
         self._forget_errors(self._rows)
         self._listed = True
         self._mark_listed()
-        self._draw()
+        if draw:
+            self._draw()
+        else:
+            self.bridge.deliver(lambda: None if self._closed else self._draw())
 
     def _on_query(self, _: TableQuery) -> None:
         self._draw()
