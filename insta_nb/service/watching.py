@@ -210,8 +210,7 @@ class Watcher:
         # Clusters never read also keep the pace fast: with hundreds of them, each
         # refresh reads only a few (first_reads_per_refresh).
         busy = self._ctx.clock.monotonic() < self._fast_until or any(
-            r.status.is_transitional or r.pending or r.details is None
-            for r in self._ctx.inventory
+            r.status.is_transitional or r.pending or r.details is None for r in self._ctx.inventory
         )
         steady = min(periods)
         return min(settings.fast_poll, steady) if busy else steady

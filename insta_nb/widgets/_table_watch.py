@@ -10,6 +10,7 @@ or unreachable.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
@@ -59,6 +60,8 @@ class TableWatching:
     _paused: bool = False
     #: When the first list reached this table (session clock).
     _listed_at: float | None = None
+    #: Clusters on the page in view: the service reads the unread ones among them first.
+    _focus: tuple[str, ...] = ()
 
     def _view_of(self, cluster_id: str) -> ClusterRowView | None:
         raise NotImplementedError
@@ -110,6 +113,7 @@ class TableWatching:
                 return None
             handle = self.session.watch(period=period)
             handle.set_paused(paused)
+            handle.set_focus(self._focus)
             self._engine_watch = handle
             return handle
 
@@ -122,6 +126,17 @@ class TableWatching:
                 self._watch = handle
 
         self.bridge.run(watch, on_result=started, sink=self, what="start watching")
+
+    def focus_on(self, cluster_ids: Iterable[str]) -> None:
+        """Say which clusters the page shows: of those never read, the service reads
+        these first (with hundreds of clusters it reads a few per refresh)."""
+        focus = tuple(cluster_ids)
+        if focus == self._focus:
+            return
+        self._focus = focus
+        handle = self._engine_watch
+        if handle is not None:
+            self.bridge.call_on_engine(lambda: handle.set_focus(focus))
 
     def stop_watching(self) -> None:
         """Stop the watch started by :meth:`start_watching`."""

@@ -4,11 +4,13 @@ While the table is alive it keeps the service watching (``service.watch()``); cl
 stops the watch, the details watches and the table's queued requests. The table keeps
 every row the session knows but builds row widgets only for the page in view (filter by
 name and status, sort by any column with the Sort control or by clicking its title,
-25–200 rows a page) and reuses them when the page changes. Rows are redrawn only when their :attr:`~insta_nb.service.ClusterRow.version`
-changed, so a refresh that changed nothing sends no message, and a change to a cluster
-on another page sends nothing but a changed count. Rows can be selected (across pages)
-and deleted together with one confirmation. Actions and panels of other features plug
-into every row's details (:meth:`ClusterTable.add_row_action`, :meth:`add_row_panel`).
+25–200 rows a page) and reuses them when the page changes; it tells the watch which
+clusters are in view, so those are read first. Rows are redrawn only when their
+:attr:`~insta_nb.service.ClusterRow.version` changed, so a refresh that changed nothing
+sends no message, and a change to a cluster on another page sends nothing but a changed
+count. Rows can be selected (across pages) and deleted together with one confirmation.
+Actions and panels of other features plug into every row's details
+(:meth:`ClusterTable.add_row_action`, :meth:`add_row_panel`).
 
 The table is put together from mixins, one concern each: row plug-ins, deletes and
 errors (``_table_row_actions``), selection (``_table_selection``), refreshing
@@ -215,6 +217,7 @@ class ClusterTable(
         self.head_row.show(query.sort, query.descending)
         self._draw_selection()
         self._draw_empty()
+        self.focus_on(row.id for row in on_page)  # unread clusters in view are read first
 
     def _draw_empty(self) -> None:
         if self._shown:

@@ -291,3 +291,15 @@ def test_the_static_snapshot_shows_the_first_50_in_the_tables_order_then_a_count
     table.controls.filter_text.value = "cluster_00"  # ten match: all listed, no count
     assert "more cluster" not in table.snapshot_text()
     assert table.snapshot_text().count("cluster_00") == 10
+
+
+def test_the_page_in_view_is_what_the_service_reads_first(table: ClusterTable) -> None:
+    """With hundreds of clusters the service reads a few unread ones per refresh; the
+    table tells it which ones the user is looking at (its page, in its order)."""
+    rows = fake_rows(120)
+    table.show_rows(rows)
+    assert table._focus == tuple(r.id for r in rows[:50])
+    table.controls.next_button.click()
+    assert table._focus == tuple(r.id for r in rows[50:100])
+    table.controls.filter_text.value = "cluster_11"
+    assert table._focus == tuple(r.id for r in rows[110:120])
