@@ -709,12 +709,13 @@ def test_not_even_a_spec_does_not_raise(thing: Any) -> None:
 
 
 def test_unchecked_is_reported_rather_than_raised(monkeypatch: pytest.MonkeyPatch) -> None:
-    from insta_nb.backends.v1 import validation
+    # Patched where validate_spec looks it up (validation.py only re-exports it).
+    from insta_nb.backends.v1 import validation_spec
 
     def boom(*args: Any) -> None:
         raise RuntimeError("rule bug")
 
-    monkeypatch.setattr(validation, "_check_racks", boom)
+    monkeypatch.setattr(validation_spec, "_check_racks", boom)
     assert validate_spec(cassandra()) == {"rackAllocation": UNCHECKED}
 
 
