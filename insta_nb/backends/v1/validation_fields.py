@@ -54,12 +54,18 @@ _REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 3
 _REPR.maxlevel = 2
 
 
+#: Longest a value may take in a message (reprlib cuts each string, not a container of
+#: three escaped strings, which reached 121 characters beside a field).
+_SHOWN = 60
+
+
 def _show(value: object) -> str:
     """A value as it may appear in a message: quoted, escaped and cut short."""
     try:
-        return _REPR.repr(value)
+        shown = _REPR.repr(value)
     except Exception:  # a hostile __repr__
         return f"a {type(value).__name__}"
+    return shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…"
 
 
 def _is_int(value: object) -> TypeGuard[int]:
