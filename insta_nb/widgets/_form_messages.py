@@ -14,6 +14,7 @@ from typing import Any
 
 from insta_nb.models import FirewallRuleSpec
 from insta_nb.widgets._form_fields import SLOT_NAMES, slot_of
+from insta_nb.widgets._form_html import draw_submit, preview_html
 from insta_nb.widgets._form_spec import FormSpec
 from insta_nb.widgets.snapshot import TONES, esc
 
@@ -55,10 +56,7 @@ class FormMessages(FormSpec):
         except Exception as exc:  # bad input must never break the form
             self._problems = {"general": f"Cannot build the request: {type(exc).__name__}"}
             body = ""
-        self.preview.value = (
-            f'<pre style="margin:0;font-size:12px;color:{TONES["text"]};'
-            f'white-space:pre-wrap;">{esc(body)}</pre>'
-        )
+        self.preview.value = preview_html(body)
         self._draw_messages()
         self._draw_submit()
 
@@ -127,14 +125,11 @@ class FormMessages(FormSpec):
         )
 
     def _draw_submit(self) -> None:
-        read_only = self.session.read_only
-        blocked = bool(self._problems) or self._in_flight or read_only
-        self.submit.disabled = blocked
-        if read_only:
-            self.submit.tooltip = "The API key is read-only: creating is not possible"
-        elif self._in_flight:
-            self.submit.tooltip = "A create request is in flight"
-        elif self._problems:
-            self.submit.tooltip = f"Fix {len(self._problems)} problem(s) first"
-        else:
-            self.submit.tooltip = "Send the create request"
+        draw_submit(
+            self.submit,
+            read_only=self.session.read_only,
+            in_flight=self._in_flight,
+            problems=len(self._problems),
+            doing="creating",
+            what="create",
+        )

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from insta_nb import errors
 from insta_nb.session import Operation, OperationState, ServiceEvent
 from insta_nb.widgets._form_fields import SLOT_NAMES, precise_field
+from insta_nb.widgets._form_html import outcome_html
 from insta_nb.widgets._form_messages import FormMessages
-from insta_nb.widgets.snapshot import TONES, esc
 
 if TYPE_CHECKING:
     from insta_nb.widgets._bridge import Bridge
@@ -103,12 +103,7 @@ class FormSubmit(FormMessages):
 
     def _show_outcome(self, tone: str, text: str) -> None:
         self.outcome_text = text
-        icon, _, rest = text.partition(" ")
-        self.outcome.value = (
-            f'<span role="status" style="color:{TONES["text"]};">'
-            f'<span style="color:{TONES.get(tone, TONES["text"])};font-weight:600;">'
-            f"{esc(icon)}</span> {esc(rest)}</span>"
-        )
+        self.outcome.value = outcome_html(tone, text)
 
     def _on_service_event(self, event: ServiceEvent) -> None:
         # Engine thread: copy what we need, hand the copies over.

@@ -21,6 +21,7 @@ from insta_nb import catalog, errors
 from insta_nb.models import ClusterStatus, DataCentre
 from insta_nb.peering import VpcPeeringSpec
 from insta_nb.widgets._bridge import Bridge
+from insta_nb.widgets._form_html import draw_submit, preview_html
 from insta_nb.widgets._messages import MessageArea, error_text, owned_call
 from insta_nb.widgets._peering_fields import (
     ALL_FIELDS,
@@ -32,7 +33,6 @@ from insta_nb.widgets._peering_fields import (
     text_control,
 )
 from insta_nb.widgets._tree import close_tree
-from insta_nb.widgets.snapshot import TONES, esc
 
 if TYPE_CHECKING:
     from insta_nb.session import Session
@@ -213,10 +213,7 @@ class PeeringForm(w.VBox):
         # The path is v1's; another API's backend sends its own (the body comes from it).
         target = f": POST /provisioning/v1/vpc-peering/{dc.id if dc else '{cdcId}'}"
         self.preview_box.set_title(0, "Request body" + (target if self.session.api == "v1" else ""))
-        self.preview.value = (
-            f'<pre style="margin:0;font-size:12px;color:{TONES["text"]};'
-            f'white-space:pre-wrap;">{esc(body)}</pre>'
-        )
+        self.preview.value = preview_html(body)
         self._draw_messages()
         self._draw_submit()
 
@@ -242,16 +239,14 @@ class PeeringForm(w.VBox):
         return field_of(field)
 
     def _draw_submit(self) -> None:
-        read_only = self.session.read_only
-        self.submit.disabled = bool(self._problems) or self._in_flight or read_only
-        if read_only:
-            self.submit.tooltip = "The API key is read-only: adding a peering is not possible"
-        elif self._in_flight:
-            self.submit.tooltip = "A peering request is in flight"
-        elif self._problems:
-            self.submit.tooltip = f"Fix {len(self._problems)} problem(s) first"
-        else:
-            self.submit.tooltip = "Send the peering request"
+        draw_submit(
+            self.submit,
+            read_only=self.session.read_only,
+            in_flight=self._in_flight,
+            problems=len(self._problems),
+            doing="adding a peering",
+            what="peering",
+        )
 
     # --- sending ------------------------------------------------------------------------------
 

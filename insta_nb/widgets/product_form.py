@@ -22,6 +22,7 @@ from insta_nb import errors
 from insta_nb.products import Product, ProductClusterSpec
 from insta_nb.widgets._bridge import Bridge
 from insta_nb.widgets._form_controls import message_widget
+from insta_nb.widgets._form_html import draw_submit, outcome_html, preview_html
 from insta_nb.widgets._product_controls import ProductControls
 from insta_nb.widgets._product_fields import (
     LABELS,
@@ -181,10 +182,7 @@ class ProductForm(ProductSnapshot, SnapshotDisplay, w.VBox):
         except Exception as exc:  # bad input must never break the form
             self._problems = {"general": f"Cannot build the request: {type(exc).__name__}"}
             body = ""
-        self.preview.value = (
-            f'<pre style="margin:0;font-size:12px;color:{TONES["text"]};'
-            f'white-space:pre-wrap;">{esc(body)}</pre>'
-        )
+        self.preview.value = preview_html(body)
         self._draw_messages()
         self._draw_submit()
 
@@ -212,16 +210,14 @@ class ProductForm(ProductSnapshot, SnapshotDisplay, w.VBox):
         )
 
     def _draw_submit(self) -> None:
-        read_only = self.session.read_only
-        self.submit.disabled = bool(self._problems) or self._in_flight or read_only
-        if read_only:
-            self.submit.tooltip = "The API key is read-only: creating is not possible"
-        elif self._in_flight:
-            self.submit.tooltip = "A create request is in flight"
-        elif self._problems:
-            self.submit.tooltip = f"Fix {len(self._problems)} problem(s) first"
-        else:
-            self.submit.tooltip = "Send the create request"
+        draw_submit(
+            self.submit,
+            read_only=self.session.read_only,
+            in_flight=self._in_flight,
+            problems=len(self._problems),
+            doing="creating",
+            what="create",
+        )
 
     # --- submitting -------------------------------------------------------------------
 
@@ -283,12 +279,7 @@ class ProductForm(ProductSnapshot, SnapshotDisplay, w.VBox):
 
     def _show_outcome(self, tone: str, text: str) -> None:
         self.outcome_text = text
-        icon, _, rest = text.partition(" ")
-        self.outcome.value = (
-            f'<span role="status" style="color:{TONES["text"]};">'
-            f'<span style="color:{TONES.get(tone, TONES["text"])};font-weight:600;">'
-            f"{esc(icon)}</span> {esc(rest)}</span>"
-        )
+        self.outcome.value = outcome_html(tone, text)
 
     def _on_service_event(self, event: ServiceEvent) -> None:
         # Engine thread: copy the names (the table's and those being created), hand over.
