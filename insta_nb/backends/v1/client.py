@@ -8,14 +8,8 @@ was given and nothing else.
 
 from __future__ import annotations
 
-from types import TracebackType
-
-import httpx
-
-from insta_nb.backends.http import DEFAULT_USER_AGENT, HttpChannel
+from insta_nb.backends.http.api_client import ChannelClient
 from insta_nb.backends.v1 import peerings, resizing, wire
-from insta_nb.config import DEFAULT_REQUEST_TIMEOUT
-from insta_nb.credentials import Credentials
 from insta_nb.models import (
     ClusterDetails,
     ClusterSpec,
@@ -31,63 +25,13 @@ from insta_nb.peering import VpcPeering, VpcPeeringSpec
 __all__ = ["ApiClient"]
 
 
-class ApiClient:
+class ApiClient(ChannelClient):
     """Async client of the Provisioning API v1: one coroutine and one attempt per endpoint.
 
-    Args:
-        credentials: Who to be. A read-only key refuses every mutation locally.
-        transport: An httpx transport, e.g. ``httpx.MockTransport`` or the simulator's
-            ``httpx.ASGITransport``. ``None`` uses the network (https only, except loopback).
-        timeout: Seconds for each phase of one attempt (connect, write, read, pool).
-        user_agent: The ``User-Agent`` header.
-
-    Use it as an async context manager, or call :meth:`aclose` when done.
+    Constructed as :class:`~insta_nb.backends.http.api_client.ChannelClient` (credentials,
+    transport, timeout, user agent); use it as an async context manager, or call
+    :meth:`aclose` when done.
     """
-
-    def __init__(
-        self,
-        credentials: Credentials,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: float = DEFAULT_REQUEST_TIMEOUT,
-        user_agent: str = DEFAULT_USER_AGENT,
-    ) -> None:
-        self._http = HttpChannel(
-            credentials, transport=transport, timeout=timeout, user_agent=user_agent
-        )
-
-    @property
-    def read_only(self) -> bool:
-        """Whether the key can only read (mutations are refused locally)."""
-        return self._http.read_only
-
-    @property
-    def username(self) -> str:
-        """The Instaclustr user this client acts as."""
-        return self._http.username
-
-    @property
-    def api_url(self) -> str:
-        """Base URL of the API."""
-        return self._http.api_url
-
-    def __repr__(self) -> str:
-        return repr(self._http).replace("HttpChannel(", "ApiClient(", 1)
-
-    async def aclose(self) -> None:
-        """Close the connection pool. Idempotent."""
-        await self._http.aclose()
-
-    async def __aenter__(self) -> ApiClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     # --- clusters -----------------------------------------------------------------------------
 

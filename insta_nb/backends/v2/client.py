@@ -9,12 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from insta_nb.backends.http import DEFAULT_USER_AGENT, HttpChannel
+from insta_nb.backends.http.api_client import ChannelClient
 from insta_nb.backends.v2 import parse, peering, wire
-from insta_nb.config import DEFAULT_REQUEST_TIMEOUT
-from insta_nb.credentials import Credentials
 from insta_nb.models import ClusterDetails, FirewallRule
 from insta_nb.peering import VpcPeering
 from insta_nb.products import ProductClusterSpec
@@ -22,46 +18,10 @@ from insta_nb.products import ProductClusterSpec
 __all__ = ["V2Client"]
 
 
-class V2Client:
-    """Async client of the Cluster Management API v2.
-
-    Args:
-        credentials: Who to be. A read-only key refuses every non-GET locally.
-        transport: An httpx transport (a simulator's, a mock); ``None`` uses the network.
-        timeout: Seconds for each phase of one attempt.
-        user_agent: The ``User-Agent`` header.
-    """
-
-    def __init__(
-        self,
-        credentials: Credentials,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: float = DEFAULT_REQUEST_TIMEOUT,
-        user_agent: str = DEFAULT_USER_AGENT,
-    ) -> None:
-        self._http = HttpChannel(
-            credentials, transport=transport, timeout=timeout, user_agent=user_agent
-        )
-
-    @property
-    def read_only(self) -> bool:
-        return self._http.read_only
-
-    @property
-    def username(self) -> str:
-        return self._http.username
-
-    @property
-    def api_url(self) -> str:
-        return self._http.api_url
-
-    def __repr__(self) -> str:
-        return repr(self._http).replace("HttpChannel(", "V2Client(", 1)
-
-    async def aclose(self) -> None:
-        """Close the connection pool. Idempotent."""
-        await self._http.aclose()
+class V2Client(ChannelClient):
+    """Async client of the Cluster Management API v2 (constructed as
+    :class:`~insta_nb.backends.http.api_client.ChannelClient`; a read-only key refuses
+    every non-GET locally)."""
 
     # --- clusters -------------------------------------------------------------------------
 
