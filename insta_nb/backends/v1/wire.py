@@ -18,6 +18,7 @@ raises :class:`~insta_nb.errors.UnexpectedResponseError`, never ``KeyError`` or
 
 from __future__ import annotations
 
+from insta_nb.backends.http import shapes
 from insta_nb.backends.v1 import (
     wire_paths,
     wire_requests,
@@ -82,9 +83,9 @@ _drop_none = wire_requests._drop_none
 _bundle_to_json = wire_requests._bundle_to_json
 _provider_to_json = wire_requests._provider_to_json
 _flag_text = wire_requests._flag_text
-_unexpected = wire_responses._unexpected
-_object = wire_responses._object
-_array = wire_responses._array
+_unexpected = shapes.unexpected
+_object = shapes.json_object
+_array = shapes.json_array
 _required_id = wire_responses._required_id
 _raw = wire_responses._raw
 _parse_node = wire_responses._parse_node

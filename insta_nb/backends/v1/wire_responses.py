@@ -9,8 +9,10 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from insta_nb.backends.http.shapes import json_array as _array
+from insta_nb.backends.http.shapes import json_object as _object
+from insta_nb.backends.http.shapes import unexpected as _unexpected
 from insta_nb.backends.v1.wire_scalars import _bool, _first_text, _int, _network, _text
-from insta_nb.errors import UnexpectedResponseError
 from insta_nb.models import (
     ClusterDetails,
     ClusterStatus,
@@ -21,24 +23,6 @@ from insta_nb.models import (
     Node,
     RuleStatus,
 )
-
-
-def _unexpected(what: str, body: Any) -> UnexpectedResponseError:
-    return UnexpectedResponseError(f"unexpected response: {what}", status=0, body=body)
-
-
-def _object(value: Any, what: str, body: Any) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise _unexpected(f"{what} is not a JSON object", body)
-    return value
-
-
-def _array(value: Any, what: str, body: Any, *, null_ok: bool = True) -> list[Any]:
-    if value is None and null_ok:
-        return []
-    if not isinstance(value, list):
-        raise _unexpected(f"{what} is not a JSON array", body)
-    return value
 
 
 def _required_id(item: Mapping[str, Any], what: str, body: Any) -> str:

@@ -19,7 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from insta_nb.errors import UnexpectedResponseError
+from insta_nb.backends.http.shapes import json_array as _array
+from insta_nb.backends.http.shapes import json_object as _object
+from insta_nb.backends.http.shapes import unexpected as _unexpected
 from insta_nb.models import (
     ClusterDetails,
     ClusterStatus,
@@ -67,10 +69,6 @@ class ListedCluster:
         return APP_PATHS.get(self.application)
 
 
-def _unexpected(what: str, body: Any) -> UnexpectedResponseError:
-    return UnexpectedResponseError(f"unexpected response: {what}", status=0, body=body)
-
-
 def _text(value: Any) -> str | None:
     if isinstance(value, str):
         return value
@@ -92,20 +90,6 @@ def _int(value: Any) -> int | None:
         if text.isascii() and text.isdigit() and len(text) <= 18:
             return int(text)
     return None
-
-
-def _object(value: Any, what: str, body: Any) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise _unexpected(f"{what} is not a JSON object", body)
-    return value
-
-
-def _array(value: Any, what: str, body: Any, *, null_ok: bool = True) -> list[Any]:
-    if value is None and null_ok:
-        return []
-    if not isinstance(value, list):
-        raise _unexpected(f"{what} is not a JSON array", body)
-    return value
 
 
 def _required_id(item: Mapping[str, Any], what: str, body: Any) -> str:
