@@ -15,7 +15,8 @@ from typing import Any
 import httpx
 
 from insta_nb import errors
-from insta_nb.backend import CreateSpec, Op, describe
+from insta_nb.backend import CreateSpec
+from insta_nb.backends.client_backend import ClientBackend
 from insta_nb.backends.v1 import peering_validation, peerings, resizing, validation, wire
 from insta_nb.backends.v1.client import ApiClient
 from insta_nb.config import DEFAULT_REQUEST_TIMEOUT
@@ -61,12 +62,14 @@ def _text_problem(value: object, what: str) -> str | None:
     return None
 
 
-class V1Backend:
+class V1Backend(ClientBackend):
     """An account on the Provisioning API v1."""
 
     api = "v1"
     #: v1's list names every cluster: the name check of a create reads it.
     lists_names = True
+
+    client: ApiClient
 
     def __init__(self, client: ApiClient) -> None:
         self.client = client
@@ -82,25 +85,7 @@ class V1Backend:
         """A backend with its own connection pool for ``credentials``."""
         return cls(ApiClient(credentials, transport=transport, timeout=timeout))
 
-    @property
-    def username(self) -> str:
-        return self.client.username
-
-    @property
-    def api_url(self) -> str:
-        return self.client.api_url
-
-    @property
-    def read_only(self) -> bool:
-        return self.client.read_only
-
-    def __repr__(self) -> str:
-        return f"V1Backend({self.client!r})"
-
     # --- rules ----------------------------------------------------------------------------
-
-    def label(self, op: Op, subject: str = "") -> str:
-        return describe(op, subject)
 
     def check_id(self, value: object, field: str = "clusterId") -> str:
         return wire.check_path_id(value, field)

@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 
 from insta_nb import errors
-from insta_nb.backend import Op, describe
+from insta_nb.backends.client_backend import ClientBackend
 from insta_nb.backends.v2 import peering, resizing, validation, wire
 from insta_nb.backends.v2.client import V2Client
 from insta_nb.backends.v2.directory import Directory
@@ -60,12 +60,14 @@ def _aws(spec: VpcPeeringSpec) -> AwsVpcPeeringSpec:
     return spec
 
 
-class V2Backend:
+class V2Backend(ClientBackend):
     """An account on the Cluster Management API v2."""
 
     api = "v2"
     #: The v2 list has no names: name checks use :meth:`find_clusters`.
     lists_names = False
+
+    client: V2Client
 
     def __init__(self, client: V2Client) -> None:
         self.client = client
@@ -82,25 +84,7 @@ class V2Backend:
         """A backend with its own connection pool for ``credentials``."""
         return cls(V2Client(credentials, transport=transport, timeout=timeout))
 
-    @property
-    def username(self) -> str:
-        return self.client.username
-
-    @property
-    def api_url(self) -> str:
-        return self.client.api_url
-
-    @property
-    def read_only(self) -> bool:
-        return self.client.read_only
-
-    def __repr__(self) -> str:
-        return f"V2Backend({self.client!r})"
-
     # --- rules ----------------------------------------------------------------------------
-
-    def label(self, op: Op, subject: str = "") -> str:
-        return describe(op, subject)
 
     def check_id(self, value: object, field: str = "clusterId") -> str:
         return wire.check_path_id(value, field)
